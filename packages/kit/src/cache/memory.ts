@@ -1,0 +1,38 @@
+import type { Cache } from './port';
+
+/** In-process cache for embedded mode and unit tests; bounded, oldest entry evicted first. */
+export class MemoryCache implements Cache {
+  private readonly entries = new Map<string, { json: string; expiresAt: number }>();
+
+  constructor(private readonly maxEntries = 10_000) {}
+
+  get<T>(key: string): Promise<T | undefined> {
+    const entry = this.entries.get(key);
+    if (!entry) return Promise.resolve(undefined);
+    if (entry.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return Promise.resolve(undefined);
+    }
+    return Promise.resolve(JSON.parse(entry.json) as T);
+  }
+
+  set(key: string, value: unknown, ttlMs: number): Promise<void> {
+    this.entries.delete(key);
+    this.entries.set(key, { json: JSON.stringify(value), expiresAt: Date.now() + ttlMs });
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    return Promise.resolve();
+  }
+
+  delete(...keys: string[]): Promise<void> {
+    for (const key of keys) this.entries.delete(key);
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.entries.clear();
+    return Promise.resolve();
+  }
+}

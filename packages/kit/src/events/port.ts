@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+
+/** DESIGN.md's event envelope. `subject` is the entity id and the partition key. */
+export interface EventEnvelope<D = unknown> {
+  id: string;
+  type: string;
+  version: number;
+  occurredAt: string;
+  source: string;
+  subject: string;
+  actorId?: string;
+  data: D;
+}
+
+export function newEvent<D>(fields: {
+  type: string;
+  source: string;
+  subject: string;
+  data: D;
+  actorId?: string;
+  version?: number;
+}): EventEnvelope<D> {
+  return {
+    id: randomUUID(),
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    ...fields,
+  };
+}
+
+export interface ConsumerOptions {
+  /** Consumer group: each group receives every event once; its members share them. */
+  group: string;
+  topics: string[];
+  /** A group that has never committed starts at the beginning (true) or at the end. */
+  fromBeginning?: boolean;
+  /**
+   * Called in order per subject. The event counts as consumed only once this resolves;
+   * if it throws, the same event is delivered again after a backoff.
+   */
+  handle(event: EventEnvelope, topic: string): Promise<void>;
+}
+
+export interface Consumer {
+  stop(): Promise<void>;
+}
+
+/** The event log port (Kafka in distributed mode): topics, keyed order, consumer groups. */
+export interface EventLog {
+  publish(topic: string, events: EventEnvelope[]): Promise<void>;
+  subscribe(options: ConsumerOptions): Promise<Consumer>;
+  close(): Promise<void>;
+}

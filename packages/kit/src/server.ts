@@ -1,0 +1,73 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpError, sendHttpError, sendJson } from './http';
+import type { Logger } from './log';
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface HttpServerOptions {
+  port: number;
+  host: string;
+  log: Logger;
+  /** Exact paths, matched before `fallback`. */
+  routes: Record<string, Route>;
+  fallback?: Route;
+  /** Answers /readyz; false means 503 (e.g. a dependency is down). */
+  ready?: () => Promise<boolean>;
+}
+
+export interface RunningHttpServer {
+  server: Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A Node http server with /healthz, /readyz, exact-path routes and a graceful close. */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const routes: Record<string, Route> = {
+    '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    '/readyz': async (_req, res) => {
+      const ok = options.ready ? await options.ready().catch(() => false) : true;
+      sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
+    },
+    ...options.routes,
+  };
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const route = routes[path] ?? options.fallback;
+    const handle = async () => {
+      if (!route) return sendJson(res, 404, { error: 'not found' });
+      await route(req, res);
+    };
+    handle().catch((error: unknown) => {
+      if (error instanceof HttpError) return sendHttpError(res, error);
+      options.log.error({ err: error, path }, 'unhandled request error');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`;
+  return {
+    server,
+    url,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // In-flight requests get a moment to finish before their sockets are cut.
+        setTimeout(() => server.closeAllConnections(), 3_000).unref();
+      }),
+  };
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { commonEnv, loadConfig, port } from './config';
+import { embeddedInfra, type Infra } from './infra';
+import { onShutdown } from './lifecycle';
+import { createLogger, type Logger } from './log';
+import { SUBGRAPHS, type SubgraphName } from './subgraphs';
+
+/** Everything a service needs from its host, whether embedded or alone in a process. */
+export interface ServiceRuntime {
+  host: string;
+  port: number;
+  log: Logger;
+  maxBodyBytes: number;
+  /** PostgreSQL URL, or undefined for embedded PGlite. */
+  databaseUrl?: string;
+  /** Embedded data folder (PGlite, blobs); undefined keeps data in memory. */
+  dataDir?: string;
+  infra: Infra;
+}
+
+export interface RunningService {
+  name: string;
+  url: string;
+  graphqlUrl: string;
+  close(): Promise<void>;
+}
+
+export interface ServiceDefinition {
+  name: SubgraphName;
+  start(runtime: ServiceRuntime): Promise<RunningService>;
+}
+
+/**
+ * Runs one service alone in its process (distributed mode), configured only by env:
+ * PORT (default: its embedded port), HOST, DATABASE_URL, DATA_DIR, LOG_LEVEL, MAX_BODY_BYTES.
+ */
+export function runService(definition: ServiceDefinition): void {
+  startAlone(definition).catch((error: unknown) => {
+    createLogger(definition.name).fatal({ err: error }, 'failed to start');
+    process.exit(1);
+  });
+}
+
+async function startAlone(definition: ServiceDefinition): Promise<RunningService> {
+  const defaultPort = SUBGRAPHS.find((s) => s.name === definition.name)!.port;
+  const config = loadConfig(z.object({ ...commonEnv, PORT: port(defaultPort) }));
+  const infra = embeddedInfra(config.DATA_DIR);
+  const running = await definition.start({
+    host: config.HOST,
+    port: config.PORT,
+    log: createLogger(definition.name),
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    infra,
+  });
+  onShutdown(() => infra.close());
+  onShutdown(() => running.close());
+  return running;
+}

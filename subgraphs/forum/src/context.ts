@@ -1,0 +1,7 @@
+import type { RequestContext } from '@agora/kit/subgraph';
+import type { PanelStore } from './store/panels';
+
+/** What forum resolvers get per request. */
+export interface Context extends RequestContext {
+  panels: PanelStore;
+}

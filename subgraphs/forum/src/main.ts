@@ -1,0 +1,4 @@
+import { runService } from '@agora/kit/service';
+import { forumService } from './service';
+
+runService(forumService);

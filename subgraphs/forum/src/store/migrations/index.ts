@@ -1,0 +1,4 @@
+import { Panels1700000000000 } from './1700000000000-panels';
+
+/** In order; never edit a migration that has shipped, add a new one. */
+export const migrations = [Panels1700000000000];

@@ -1,0 +1,80 @@
+import { EntitySchema, type DataSource, type Repository } from 'typeorm';
+import { isUniqueViolation } from '@agora/kit/db/datasource';
+import { conflict } from '@agora/kit/errors';
+import { decodeCursor, toConnection, type Connection } from '@agora/kit/pagination';
+import type { NewPanel } from '../domain/panel';
+
+/** A panel as stored; resolvers map it to the GraphQL Panel (codegen mapper). */
+export interface PanelRecord {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  createdAt: Date;
+}
+
+export const PanelEntity = new EntitySchema<PanelRecord>({
+  name: 'Panel',
+  tableName: 'panels',
+  columns: {
+    id: { type: 'uuid', primary: true, default: () => 'gen_random_uuid()' },
+    slug: { type: 'text' },
+    name: { type: 'text' },
+    description: { type: 'text' },
+    createdAt: { type: 'timestamptz', name: 'created_at', default: () => "date_trunc('milliseconds', now())" },
+  },
+});
+
+export class PanelStore {
+  private readonly repo: Repository<PanelRecord>;
+
+  constructor(db: DataSource) {
+    this.repo = db.getRepository(PanelEntity);
+  }
+
+  async create(panel: NewPanel): Promise<PanelRecord> {
+    try {
+      const rows = await this.repo
+        .createQueryBuilder()
+        .insert()
+        .values(panel)
+        .returning(['id', 'slug', 'name', 'description', 'createdAt'])
+        .execute();
+      return this.repo.create(rows.generatedMaps[0] as PanelRecord);
+    } catch (error) {
+      if (isUniqueViolation(error, 'panels_slug_unique')) {
+        throw conflict(`A panel named like "${panel.name}" already exists`, 'name');
+      }
+      throw error;
+    }
+  }
+
+  async byIds(ids: readonly string[]): Promise<PanelRecord[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    return this.repo.createQueryBuilder('p').where('p.id IN (:...ids)', { ids: valid }).getMany();
+  }
+
+  async bySlugs(slugs: readonly string[]): Promise<PanelRecord[]> {
+    if (slugs.length === 0) return [];
+    return this.repo.createQueryBuilder('p').where('p.slug IN (:...slugs)', { slugs }).getMany();
+  }
+
+  /** Newest first, keyset-paginated on (created_at, id). */
+  async page(size: number, after?: string | null): Promise<Connection<PanelRecord>> {
+    const cursor = decodeCursor(after);
+    const query = this.repo
+      .createQueryBuilder('p')
+      .orderBy('p.createdAt', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .limit(size + 1);
+    if (cursor) {
+      query.where('(p.createdAt, p.id) < (:at, :id)', { at: cursor.at, id: cursor.id });
+    }
+    const rows = await query.getMany();
+    return toConnection(rows, size, (p) => ({ at: p.createdAt.toISOString(), id: p.id }));
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (id: string) => UUID.test(id);
