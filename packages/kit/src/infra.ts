@@ -7,6 +7,8 @@ import { MemoryEventLog } from './events/memory';
 import type { EventLog } from './events/port';
 import { MemoryJobQueue } from './jobs/memory';
 import type { JobQueue } from './jobs/port';
+import { MemoryNotices } from './notices/memory';
+import type { Notices } from './notices/port';
 
 /** The ports a service can use. One Infra is shared by every service of a process. */
 export interface Infra {
@@ -14,6 +16,7 @@ export interface Infra {
   events: EventLog;
   jobs: JobQueue;
   documents: DocumentStore;
+  notices: Notices;
   close(): Promise<void>;
 }
 
@@ -24,8 +27,15 @@ export function embeddedInfra(dataDir?: string): Infra {
     events: new MemoryEventLog(),
     jobs: new MemoryJobQueue(),
     documents: new MemoryDocumentStore(dataDir ? join(dataDir, 'documents') : undefined),
+    notices: new MemoryNotices(),
     close: async () => {
-      await Promise.all([infra.cache.close(), infra.events.close(), infra.jobs.close(), infra.documents.close()]);
+      await Promise.all([
+        infra.cache.close(),
+        infra.events.close(),
+        infra.jobs.close(),
+        infra.documents.close(),
+        infra.notices.close(),
+      ]);
     },
   };
   return infra;

@@ -8,6 +8,8 @@ import { documentStoreContract } from '../src/documents/contract';
 import { MemoryEventLog } from '../src/events/memory';
 import { eventLogContract } from '../src/events/contract';
 import { MemoryJobQueue } from '../src/jobs/memory';
+import { MemoryNotices } from '../src/notices/memory';
+import { noticesContract } from '../src/notices/contract';
 import { jobQueueContract } from '../src/jobs/contract';
 
 cacheContract('memory', async () => new MemoryCache());
@@ -27,3 +29,4 @@ documentStoreContract('memory persisted to files', async () => {
     close: () => writer.close(),
   };
 });
+noticesContract('memory', async () => new MemoryNotices());
