@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { gatewayConfig } from '@agora/gateway/config';
 import { startGateway, type RunningGateway } from '@agora/gateway/gateway';
-import { embeddedInfra } from '@agora/kit/infra';
+import { remoteKeys, tokenIdentifier, type Identify } from '@agora/kit/auth';
+import { embeddedInfra, type Infra } from '@agora/kit/infra';
 import { createLogger } from '@agora/kit/log';
 import type { RunningService } from '@agora/kit/service';
 import { SUBGRAPHS } from '@agora/kit/subgraphs';
@@ -19,6 +20,7 @@ export interface EmbeddedStackOptions {
 
 export interface EmbeddedStack {
   gateway: RunningGateway;
+  infra: Infra;
   services: RunningService[];
   close(): Promise<void>;
 }
@@ -37,6 +39,16 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     for (const service of services.reverse()) await service.close();
     await infra.close();
   };
+  // Tokens are checked against the auth service's JWKS, known once auth has started
+  // (SERVICES lists it before the services that need it).
+  let jwksUrl: string | undefined;
+  let verify: Identify | undefined;
+  const identify: Identify = async (authorization) => {
+    if (!authorization) return null;
+    if (!jwksUrl) throw new Error('no auth service to verify access tokens');
+    verify ??= tokenIdentifier(remoteKeys(jwksUrl));
+    return verify(authorization);
+  };
   try {
     // Started one at a time: PGlite start-up is CPU-bound, so parallel start gains nothing.
     for (const service of SERVICES) {
@@ -49,8 +61,10 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
           maxBodyBytes: config.MAX_BODY_BYTES,
           dataDir,
           infra,
+          identify,
         }),
       );
+      if (service.name === 'auth') jwksUrl = `${services.at(-1)!.url}/.well-known/jwks.json`;
     }
     const gateway = await startGateway({
       host,
@@ -64,6 +78,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     });
     return {
       gateway,
+      infra,
       services,
       close: async () => {
         await gateway.close();

@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import { startGateway } from '@agora/gateway/gateway';
 import { createLogger } from '@agora/kit/log';
 import { REPO_ROOT } from '@agora/kit/paths';
+import type { EventEnvelope } from '@agora/kit/events/port';
+import { sleep, waitFor } from '@agora/kit/testing';
 import { codes, gql } from '@agora/kit/testing-http';
 import { startEmbeddedStack, type EmbeddedStack } from '../src/stack';
 
@@ -58,6 +60,29 @@ describe('embedded stack through the gateway', () => {
     );
     expect(page2.data!.panels.edges.map((e) => e.node.name)).toEqual(['General Chat']);
     expect(page2.data!.panels.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('publishes exactly one panel.created event per panel, with the envelope of DESIGN.md', async () => {
+    const seen: EventEnvelope[] = [];
+    const consumer = await stack.infra.events.subscribe({
+      group: `test-${Date.now()}`,
+      topics: ['forum.panels'],
+      handle: async (event) => void seen.push(event),
+    });
+    const { data } = await create('Event Horizon');
+    await waitFor('the event', () => seen.length >= 1);
+    await sleep(200);
+    await consumer.stop();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      type: 'panel.created',
+      version: 1,
+      occurredAt: expect.any(String),
+      source: 'forum',
+      subject: data!.createPanel.id,
+      data: expect.objectContaining({ id: data!.createPanel.id, slug: 'event-horizon', name: 'Event Horizon' }),
+    });
   });
 
   it('finds a panel by id and by slug, and answers null for an unknown one', async () => {

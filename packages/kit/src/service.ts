@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { remoteKeys, tokenIdentifier, type Identify } from './auth';
 import { commonEnv, loadConfig, port } from './config';
 import { embeddedInfra, type Infra } from './infra';
 import { onShutdown } from './lifecycle';
@@ -16,6 +17,8 @@ export interface ServiceRuntime {
   /** Embedded data folder (PGlite, blobs); undefined keeps data in memory. */
   dataDir?: string;
   infra: Infra;
+  /** Verifies access tokens (the auth service's JWKS). */
+  identify: Identify;
 }
 
 export interface RunningService {
@@ -32,7 +35,8 @@ export interface ServiceDefinition {
 
 /**
  * Runs one service alone in its process (distributed mode), configured only by env:
- * PORT (default: its embedded port), HOST, DATABASE_URL, DATA_DIR, LOG_LEVEL, MAX_BODY_BYTES.
+ * PORT (default: its embedded port), HOST, DATABASE_URL, DATA_DIR, LOG_LEVEL, MAX_BODY_BYTES,
+ * AUTH_JWKS_URL.
  */
 export function runService(definition: ServiceDefinition): void {
   startAlone(definition).catch((error: unknown) => {
@@ -43,7 +47,13 @@ export function runService(definition: ServiceDefinition): void {
 
 async function startAlone(definition: ServiceDefinition): Promise<RunningService> {
   const defaultPort = SUBGRAPHS.find((s) => s.name === definition.name)!.port;
-  const config = loadConfig(z.object({ ...commonEnv, PORT: port(defaultPort) }));
+  const config = loadConfig(
+    z.object({
+      ...commonEnv,
+      PORT: port(defaultPort),
+      AUTH_JWKS_URL: z.string().url().default('http://127.0.0.1:4002/.well-known/jwks.json'),
+    }),
+  );
   const infra = embeddedInfra(config.DATA_DIR);
   const running = await definition.start({
     host: config.HOST,
@@ -53,6 +63,7 @@ async function startAlone(definition: ServiceDefinition): Promise<RunningService
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     infra,
+    identify: tokenIdentifier(remoteKeys(config.AUTH_JWKS_URL)),
   });
   onShutdown(() => infra.close());
   onShutdown(() => running.close());

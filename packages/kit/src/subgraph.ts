@@ -7,7 +7,9 @@ import type { DocumentNode } from 'graphql';
 import { apolloHandler } from './http';
 import { requestIdFrom } from './ids';
 import { Loaders } from './loaders';
+import type { Identify } from './auth';
 import type { Logger } from './log';
+import type { Viewer } from './viewer';
 import { formatError } from './format-error';
 import { startHttpServer, type RunningHttpServer, type Route } from './server';
 
@@ -18,6 +20,8 @@ export interface RequestContext extends BaseContext {
   loaders: Loaders;
   /** The caller's Authorization header, as forwarded by the gateway. */
   authorization?: string;
+  /** The verified signed-in caller, or null for anonymous requests. */
+  viewer: Viewer | null;
 }
 
 export interface SubgraphServerOptions<C extends RequestContext> {
@@ -31,6 +35,8 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   /** Adds the service's own fields to the base request context. */
   context: (base: RequestContext, req: IncomingMessage) => C | Promise<C>;
   maxBodyBytes: number;
+  /** Verifies the caller's access token; a bad token fails the request with UNAUTHENTICATED. */
+  identify: Identify;
   ready?: () => Promise<boolean>;
   /** Extra HTTP routes the service owns (e.g. image bytes). */
   routes?: Record<string, Route>;
@@ -73,6 +79,7 @@ export async function startSubgraphServer<C extends RequestContext>(
         log: log.child({ requestId }),
         loaders: new Loaders(),
         authorization: req.headers.authorization,
+        viewer: await options.identify(req.headers.authorization),
       };
       return options.context(base, req);
     },

@@ -1,4 +1,5 @@
 import { openDatabase } from '@agora/kit/db/datasource';
+import { Outbox, outboxMigrations } from '@agora/kit/outbox';
 import { loadSubgraphSchema } from '@agora/kit/paths';
 import type { ServiceDefinition } from '@agora/kit/service';
 import { startSubgraphServer } from '@agora/kit/subgraph';
@@ -16,15 +17,18 @@ export const forumService: ServiceDefinition = {
       url: runtime.databaseUrl,
       dataDir: runtime.dataDir,
       entities: [PanelEntity],
-      migrations,
+      migrations: [...outboxMigrations, ...migrations],
     });
-    const panels = new PanelStore(db);
+    const outbox = new Outbox(db, runtime.infra.events, runtime.log);
+    outbox.start();
+    const panels = new PanelStore(db, outbox);
     const server = await startSubgraphServer<Context>({
       name: 'forum',
       host: runtime.host,
       port: runtime.port,
       log: runtime.log,
       maxBodyBytes: runtime.maxBodyBytes,
+      identify: runtime.identify,
       typeDefs: loadSubgraphSchema('forum'),
       resolvers,
       context: (base) => ({ ...base, panels }),
@@ -34,6 +38,7 @@ export const forumService: ServiceDefinition = {
       ...server,
       close: async () => {
         await server.close();
+        await outbox.stop();
         await db.destroy();
       },
     };

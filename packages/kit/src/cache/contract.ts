@@ -39,6 +39,14 @@ export function cacheContract(adapter: string, open: () => Promise<Cache>): void
       expect(await cache.get(`${ns}:ttl`)).toBeUndefined();
     });
 
+    it('counts atomically within a window, then starts over', async () => {
+      const key = `${ns}:count`;
+      const values = await Promise.all(Array.from({ length: 20 }, () => cache.increment(key, 300)));
+      expect([...values].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      await sleep(500);
+      expect(await cache.increment(key, 300)).toBe(1);
+    });
+
     it('deletes several keys at once and overwrites on set', async () => {
       await cache.set(`${ns}:1`, 1, 60_000);
       await cache.set(`${ns}:2`, 2, 60_000);

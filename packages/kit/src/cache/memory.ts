@@ -26,6 +26,17 @@ export class MemoryCache implements Cache {
     return Promise.resolve();
   }
 
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const current = await this.get<number>(key);
+    const entry = this.entries.get(key);
+    const value = (current ?? 0) + 1;
+    this.entries.set(key, {
+      json: JSON.stringify(value),
+      expiresAt: current === undefined || !entry ? Date.now() + ttlMs : entry.expiresAt,
+    });
+    return value;
+  }
+
   delete(...keys: string[]): Promise<void> {
     for (const key of keys) this.entries.delete(key);
     return Promise.resolve();

@@ -1,8 +1,10 @@
 import { EntitySchema, type DataSource, type Repository } from 'typeorm';
 import { isUniqueViolation } from '@agora/kit/db/datasource';
 import { conflict } from '@agora/kit/errors';
+import type { Outbox } from '@agora/kit/outbox';
 import { decodeCursor, toConnection, type Connection } from '@agora/kit/pagination';
 import type { NewPanel } from '../domain/panel';
+import { panelCreated, TOPICS } from '../events/topics';
 
 /** A panel as stored; resolvers map it to the GraphQL Panel (codegen mapper). */
 export interface PanelRecord {
@@ -28,19 +30,28 @@ export const PanelEntity = new EntitySchema<PanelRecord>({
 export class PanelStore {
   private readonly repo: Repository<PanelRecord>;
 
-  constructor(db: DataSource) {
+  constructor(
+    db: DataSource,
+    private readonly outbox: Outbox,
+  ) {
     this.repo = db.getRepository(PanelEntity);
   }
 
-  async create(panel: NewPanel): Promise<PanelRecord> {
+  /** Inserts the panel and its panel.created event in one transaction. */
+  async create(panel: NewPanel, actorId?: string): Promise<PanelRecord> {
     try {
-      const rows = await this.repo
-        .createQueryBuilder()
-        .insert()
-        .values(panel)
-        .returning(['id', 'slug', 'name', 'description', 'createdAt'])
-        .execute();
-      return this.repo.create(rows.generatedMaps[0] as PanelRecord);
+      return await this.outbox.transaction(async (tx, emit) => {
+        const rows = await tx
+          .createQueryBuilder()
+          .insert()
+          .into(PanelEntity)
+          .values(panel)
+          .returning(['id', 'slug', 'name', 'description', 'createdAt'])
+          .execute();
+        const created = this.repo.create(rows.generatedMaps[0] as PanelRecord);
+        emit(TOPICS.panels, panelCreated(created, actorId));
+        return created;
+      });
     } catch (error) {
       if (isUniqueViolation(error, 'panels_slug_unique')) {
         throw conflict(`A panel named like "${panel.name}" already exists`, 'name');

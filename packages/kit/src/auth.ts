@@ -1,0 +1,46 @@
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { unauthenticated } from './errors';
+import type { Role, Viewer } from './viewer';
+
+/** Claims of Agora access tokens (issued by the auth subgraph, EdDSA-signed, with a kid). */
+export const ACCESS_TOKEN = { issuer: 'agora-auth', audience: 'agora', algorithms: ['EdDSA'] } as const;
+
+/** Turns an Authorization header into the viewer it proves, null when absent. */
+export type Identify = (authorization: string | undefined) => Promise<Viewer | null>;
+
+/**
+ * Verifies Bearer access tokens against a key set: signature (EdDSA only, so `alg: none`
+ * and HS256-with-the-public-key are refused), issuer, audience, expiry. A present but bad
+ * token is UNAUTHENTICATED, never anonymous.
+ */
+export function tokenIdentifier(keys: JWTVerifyGetKey): Identify {
+  return async (authorization) => {
+    if (!authorization) return null;
+    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization.trim());
+    if (!match) throw unauthenticated('Authorization must be "Bearer <access token>"');
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(match[1]!, keys, {
+        issuer: ACCESS_TOKEN.issuer,
+        audience: ACCESS_TOKEN.audience,
+        algorithms: [...ACCESS_TOKEN.algorithms],
+      }));
+    } catch {
+      throw unauthenticated('Invalid or expired access token');
+    }
+    if (typeof payload.sub !== 'string') throw unauthenticated('Invalid access token');
+    const roles = Array.isArray(payload.roles)
+      ? (payload.roles.filter((r) => r === 'user' || r === 'admin') as Role[])
+      : [];
+    return { id: payload.sub, roles: roles.length > 0 ? roles : ['user'] };
+  };
+}
+
+/** The auth service's JWKS over HTTP, cached; an unknown kid triggers a (rate-limited) refetch. */
+export function remoteKeys(jwksUrl: string): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 5_000 });
+}
+
+export function localKeys(jwks: JSONWebKeySet): JWTVerifyGetKey {
+  return createLocalJWKSet(jwks);
+}
