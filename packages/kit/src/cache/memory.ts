@@ -26,15 +26,13 @@ export class MemoryCache implements Cache {
     return Promise.resolve();
   }
 
-  async increment(key: string, ttlMs: number): Promise<number> {
-    const current = await this.get<number>(key);
+  /** Synchronous read-modify-write: atomic within the process. */
+  increment(key: string, ttlMs: number): Promise<number> {
     const entry = this.entries.get(key);
-    const value = (current ?? 0) + 1;
-    this.entries.set(key, {
-      json: JSON.stringify(value),
-      expiresAt: current === undefined || !entry ? Date.now() + ttlMs : entry.expiresAt,
-    });
-    return value;
+    const live = entry && entry.expiresAt > Date.now() ? entry : undefined;
+    const value = (live ? (JSON.parse(live.json) as number) : 0) + 1;
+    this.entries.set(key, { json: JSON.stringify(value), expiresAt: live?.expiresAt ?? Date.now() + ttlMs });
+    return Promise.resolve(value);
   }
 
   delete(...keys: string[]): Promise<void> {
