@@ -68,7 +68,7 @@ async function main() {
     'default (make-fetch-happen)': fetchHappen.defaults({ maxSockets: Infinity, retry: false }) as unknown as Fetch,
     'keep-alive undici pool': keepAlive.fetcher as unknown as Fetch,
   };
-  const results: Record<string, ReturnType<typeof summary> & { requestsPerSecond: number }[]> = {};
+  const results: Record<string, (ReturnType<typeof summary> & { requestsPerSecond: number })[]> = {};
   await run(fetchers['keep-alive undici pool']!, forum.graphqlUrl); // warm-up (JIT, PGlite caches)
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, fetcher] of Object.entries(fetchers)) {
