@@ -32,33 +32,43 @@ function devstackEnv() {
   }
 }
 
-const report = join(mkdtempSync(join(tmpdir(), 'agora-test-')), 'jest.json');
-const result = spawnSync(
-  process.execPath,
-  ['node_modules/jest/bin/jest.js', '--json', `--outputFile=${report}`, ...process.argv.slice(2)],
-  {
-    stdio: 'inherit',
-    // PGlite loads its WebAssembly with a dynamic import, which jest's VM allows only with this flag.
-    env: {
-      ...process.env,
-      NODE_OPTIONS:
-        `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
-    },
-  },
-);
+// PGlite loads its WebAssembly with a dynamic import, which jest's VM allows only with this flag.
+const env = {
+  ...devstackEnv(),
+  ...process.env,
+  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
+};
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-if (existsSync(report)) {
+// Tests that stop a shared service (the Kafka outage test) run alone, after the others.
+const SERIAL = 'outage';
+
+function jest(args) {
+  const report = join(mkdtempSync(join(tmpdir(), 'agora-test-')), 'jest.json');
+  const result = spawnSync(
+    process.execPath,
+    ['node_modules/jest/bin/jest.js', '--json', `--outputFile=${report}`, ...args],
+    { stdio: 'inherit', env },
+  );
+  if (!existsSync(report)) return { ok: false, passed: 0, failed: 1, skipped: 0 };
   const json = JSON.parse(readFileSync(report, 'utf8'));
-  passed = json.numPassedTests;
-  failed = json.numFailedTests + json.numRuntimeErrorTestSuites;
-  skipped = json.numPendingTests + json.numTodoTests;
-} else {
-  failed = 1;
+  return {
+    ok: result.status === 0,
+    passed: json.numPassedTests,
+    failed: json.numFailedTests + json.numRuntimeErrorTestSuites,
+    skipped: json.numPendingTests + json.numTodoTests,
+  };
 }
+
+// With arguments (a path, -t …), one run of exactly what was asked for.
+const extra = process.argv.slice(2);
+const runs =
+  extra.length > 0
+    ? [jest(extra)]
+    : [jest(['--testPathIgnorePatterns', SERIAL]), jest(['--runInBand', '--testPathPatterns', SERIAL])];
+
+const total = (key) => runs.reduce((sum, run) => sum + run[key], 0);
+const [passed, failed, skipped] = [total('passed'), total('failed'), total('skipped')];
 const skipFails = process.env.CI === 'true' && skipped > 0;
 if (skipFails) console.error(`CI=true: ${skipped} skipped test(s) count as failures (is devstack up?)`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(result.status === 0 && failed === 0 && !skipFails ? 0 : 1);
+process.exit(runs.every((run) => run.ok) && failed === 0 && !skipFails ? 0 : 1);

@@ -1,14 +1,20 @@
 import { join } from 'node:path';
 import { MemoryCache } from './cache/memory';
 import type { Cache } from './cache/port';
+import { RedisCache } from './cache/redis';
 import { MemoryDocumentStore } from './documents/memory';
+import { MongoDocumentStore } from './documents/mongo';
 import type { DocumentStore } from './documents/port';
+import { KafkaEventLog } from './events/kafka';
 import { MemoryEventLog } from './events/memory';
 import type { EventLog } from './events/port';
 import { MemoryJobQueue } from './jobs/memory';
 import type { JobQueue } from './jobs/port';
+import { RabbitJobQueue } from './jobs/rabbitmq';
+import type { Logger } from './log';
 import { MemoryNotices } from './notices/memory';
 import type { Notices } from './notices/port';
+import { RabbitNotices } from './notices/rabbitmq';
 
 /** The ports a service can use. One Infra is shared by every service of a process. */
 export interface Infra {
@@ -20,23 +26,62 @@ export interface Infra {
   close(): Promise<void>;
 }
 
-/** Embedded mode: everything in process; documents persisted under dataDir. */
-export function embeddedInfra(dataDir?: string): Infra {
-  const infra = {
-    cache: new MemoryCache(),
-    events: new MemoryEventLog(),
-    jobs: new MemoryJobQueue(),
-    documents: new MemoryDocumentStore(dataDir ? join(dataDir, 'documents') : undefined),
-    notices: new MemoryNotices(),
+type Ports = Omit<Infra, 'close'>;
+
+function withClose(ports: Ports): Infra {
+  return {
+    ...ports,
     close: async () => {
       await Promise.all([
-        infra.cache.close(),
-        infra.events.close(),
-        infra.jobs.close(),
-        infra.documents.close(),
-        infra.notices.close(),
+        ports.cache.close(),
+        ports.events.close(),
+        ports.jobs.close(),
+        ports.documents.close(),
+        ports.notices.close(),
       ]);
     },
   };
-  return infra;
+}
+
+const memoryDocuments = (dataDir?: string) => new MemoryDocumentStore(dataDir ? join(dataDir, 'documents') : undefined);
+
+/** Embedded mode: everything in process; documents persisted under dataDir. */
+export function embeddedInfra(dataDir?: string): Infra {
+  return withClose({
+    cache: new MemoryCache(),
+    events: new MemoryEventLog(),
+    jobs: new MemoryJobQueue(),
+    documents: memoryDocuments(dataDir),
+    notices: new MemoryNotices(),
+  });
+}
+
+/**
+ * The ports chosen by env, each on its own: REDIS_URL (cache), KAFKA_BROKERS (event log,
+ * comma-separated host:port), AMQP_URL (job queue and notices), MONGO_URL (documents).
+ * A port whose variable is unset stays in process, as in embedded mode.
+ */
+export async function createInfra(
+  env: NodeJS.ProcessEnv,
+  options: { dataDir?: string; service: string; log: Logger },
+): Promise<Infra> {
+  const { log } = options;
+  const brokers = env.KAFKA_BROKERS?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  const ports: Partial<Ports> = {};
+  try {
+    ports.cache = env.REDIS_URL ? new RedisCache(env.REDIS_URL, { log }) : new MemoryCache();
+    ports.events = brokers?.length
+      ? new KafkaEventLog({ brokers, clientId: options.service, log })
+      : new MemoryEventLog();
+    ports.jobs = env.AMQP_URL ? await RabbitJobQueue.open(env.AMQP_URL, log) : new MemoryJobQueue();
+    ports.notices = env.AMQP_URL ? await RabbitNotices.open(env.AMQP_URL, log) : new MemoryNotices();
+    ports.documents = env.MONGO_URL ? await MongoDocumentStore.open(env.MONGO_URL) : memoryDocuments(options.dataDir);
+    return withClose(ports as Ports);
+  } catch (error) {
+    // A server that is unreachable fails the start; close the ports opened before it.
+    await Promise.all(Object.values(ports).map((port) => port.close().catch(() => undefined)));
+    throw error;
+  }
 }

@@ -13,8 +13,13 @@ export function onShutdown(stop: Stop): void {
   stops.unshift(stop);
   if (installed) return;
   installed = true;
+  let shuttingDown = false;
   const shutdown = async (signal: string) => {
     const log = rootLogger();
+    // A SIGINT from the terminal and a SIGTERM from a supervisor often come together: the
+    // second must not cut the first's graceful stop short (the timer below still bounds it).
+    if (shuttingDown) return log.info({ signal }, 'already shutting down');
+    shuttingDown = true;
     log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => {
       log.error('shutdown timed out, exiting');

@@ -47,7 +47,11 @@ export interface OutboxOptions {
   maxBackoffMs?: number;
 }
 
-/** Only one relay of a service publishes at a time, so the log sees the outbox's order. */
+/**
+ * Only one relay of a service publishes at a time, so the log sees the outbox's order.
+ * Advisory locks are database-wide: the second key (the schema) keeps services that share
+ * a database from waiting on each other.
+ */
 const RELAY_LOCK = 724_101;
 
 export class Outbox {
@@ -149,10 +153,12 @@ export class Outbox {
 
   private async publishBatch(): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const [lock] = (await tx.query(`SELECT pg_try_advisory_xact_lock($1) AS ok`, [RELAY_LOCK])) as { ok: boolean }[];
+      const [lock] = (await tx.query(`SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema())) AS ok`, [
+        RELAY_LOCK,
+      ])) as { ok: boolean }[];
       if (!lock?.ok) return 0;
       const rows = (await tx.query(`SELECT seq, topic, event FROM outbox ORDER BY seq LIMIT $1`, [this.batchSize])) as {
-        seq: string;
+        seq: number;
         topic: string;
         event: EventEnvelope | string;
       }[];
@@ -168,7 +174,8 @@ export class Outbox {
         }
         await this.events.publish(topic, batch);
       }
-      await tx.query(`DELETE FROM outbox WHERE seq <= $1`, [rows.at(-1)!.seq]);
+      // By seq, not `seq <= last`: a transaction that took a lower seq may commit meanwhile.
+      await tx.query(`DELETE FROM outbox WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
       return rows.length;
     });
   }

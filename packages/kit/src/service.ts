@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { remoteKeys, tokenIdentifier, type Identify } from './auth';
 import { commonEnv, loadConfig, port } from './config';
-import { embeddedInfra, type Infra } from './infra';
+import { createInfra, type Infra } from './infra';
 import { onShutdown } from './lifecycle';
 import { createLogger, type Logger } from './log';
 import { SUBGRAPHS, type SubgraphName } from './subgraphs';
@@ -36,7 +36,8 @@ export interface ServiceDefinition {
 /**
  * Runs one service alone in its process (distributed mode), configured only by env:
  * PORT (default: its embedded port), HOST, DATABASE_URL, DATA_DIR, LOG_LEVEL, MAX_BODY_BYTES,
- * AUTH_JWKS_URL.
+ * AUTH_JWKS_URL, and the ports' servers (REDIS_URL, KAFKA_BROKERS, AMQP_URL, MONGO_URL: see
+ * createInfra; an unset one stays in process).
  */
 export function runService(definition: ServiceDefinition): void {
   startAlone(definition).catch((error: unknown) => {
@@ -45,20 +46,23 @@ export function runService(definition: ServiceDefinition): void {
   });
 }
 
+/** The env of a service run alone (its own settings come on top). */
+export const serviceEnvSchema = (defaultPort: number) =>
+  z.object({
+    ...commonEnv,
+    PORT: port(defaultPort),
+    AUTH_JWKS_URL: z.string().url().default('http://127.0.0.1:4002/.well-known/jwks.json'),
+  });
+
 async function startAlone(definition: ServiceDefinition): Promise<RunningService> {
   const defaultPort = SUBGRAPHS.find((s) => s.name === definition.name)!.port;
-  const config = loadConfig(
-    z.object({
-      ...commonEnv,
-      PORT: port(defaultPort),
-      AUTH_JWKS_URL: z.string().url().default('http://127.0.0.1:4002/.well-known/jwks.json'),
-    }),
-  );
-  const infra = embeddedInfra(config.DATA_DIR);
+  const config = loadConfig(serviceEnvSchema(defaultPort));
+  const log = createLogger(definition.name);
+  const infra = await createInfra(process.env, { dataDir: config.DATA_DIR, service: definition.name, log });
   const running = await definition.start({
     host: config.HOST,
     port: config.PORT,
-    log: createLogger(definition.name),
+    log,
     maxBodyBytes: config.MAX_BODY_BYTES,
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,

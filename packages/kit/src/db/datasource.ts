@@ -33,29 +33,50 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     synchronize: false,
     logging: options.logging ?? false,
   };
-  let dataSource: DataSource;
   if (options.url) {
-    dataSource = new DataSource({
+    const dataSource = new DataSource({
       ...common,
       url: options.url,
       schema,
+      // bigint and count(*) as numbers, as PGlite returns them: both adapters answer the same types.
+      parseInt8: true,
       // Raw SQL in stores and migrations is unqualified: search_path scopes it to the schema.
       extra: { max: 10, application_name: `agora-${options.service}`, options: `-c search_path="${schema}"` },
     });
     await dataSource.initialize();
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-  } else {
-    let dataDir: string | undefined;
-    if (options.dataDir) {
-      dataDir = join(options.dataDir, 'pg', options.service);
-      mkdirSync(dataDir, { recursive: true });
-    }
-    dataSource = new DataSource({ ...common, driver: pgliteDriver(dataDir) });
-    await dataSource.initialize();
+    // Replicas starting together would race on CREATE SCHEMA and on the migrations (TypeORM
+    // takes no lock): the first to hold this lock migrates, the others then find nothing to do.
+    await withAdvisoryLock(dataSource, `migrations:${schema}`, async () => {
+      await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await dataSource.runMigrations({ transaction: 'each' });
+    });
+    return dataSource;
   }
-  // Migrations take an advisory lock in PostgreSQL, so replicas starting together are safe.
+  let dataDir: string | undefined;
+  if (options.dataDir) {
+    dataDir = join(options.dataDir, 'pg', options.service);
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const dataSource = new DataSource({ ...common, driver: pgliteDriver(dataDir) });
+  await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
+}
+
+/** Runs `work` while holding a PostgreSQL session advisory lock named `key`. */
+async function withAdvisoryLock(dataSource: DataSource, key: string, work: () => Promise<void>): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query(`SELECT pg_advisory_lock(hashtext('agora'), hashtext($1))`, [key]);
+    try {
+      await work();
+    } finally {
+      await runner.query(`SELECT pg_advisory_unlock(hashtext('agora'), hashtext($1))`, [key]);
+    }
+  } finally {
+    await runner.release();
+  }
 }
 
 /** PostgreSQL's unique_violation, raised by both pg and PGlite. */

@@ -80,6 +80,8 @@ export class MemoryEventLog implements EventLog {
     group.running = true;
     void this.run(group).finally(() => {
       group.running = false;
+      // An event published while the run was winding down found it still running.
+      if (this.nextFor(group)) this.drain(group);
     });
   }
 

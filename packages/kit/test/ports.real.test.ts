@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { connect } from 'amqplib';
+import { Kafka, logLevel } from 'kafkajs';
+import mongoose from 'mongoose';
+import { cacheContract } from '../src/cache/contract';
+import { RedisCache } from '../src/cache/redis';
+import { postgresPlace, sqlContract } from '../src/db/contract';
+import { documentStoreContract } from '../src/documents/contract';
+import { MongoDocumentStore } from '../src/documents/mongo';
+import type { DocumentStore } from '../src/documents/port';
+import { eventLogContract } from '../src/events/contract';
+import { KafkaEventLog } from '../src/events/kafka';
+import type { EventLog } from '../src/events/port';
+import { jobQueueContract } from '../src/jobs/contract';
+import type { Job, JobQueue } from '../src/jobs/port';
+import { RabbitJobQueue } from '../src/jobs/rabbitmq';
+import { createLogger } from '../src/log';
+import { noticesContract } from '../src/notices/contract';
+import { RabbitNotices } from '../src/notices/rabbitmq';
+import { REPO_ROOT } from '../src/paths';
+import { waitFor } from '../src/testing';
+import { describeWithService } from '../src/testing-services';
+
+/**
+ * The contract suites against the real servers devstack runs. Each adapter is wrapped only
+ * to remove what its test created (topics, queues, databases) when the test closes it.
+ */
+const log = createLogger('kit-test');
+
+describeWithService('DATABASE_URL', 'PostgreSQL', (url) => {
+  sqlContract('postgres', () => postgresPlace(url));
+});
+
+describeWithService('REDIS_URL', 'Redis', (url) => {
+  // Keys expire by themselves; the prefix keeps runs apart.
+  cacheContract('redis', async () => new RedisCache(url, { keyPrefix: `test:${randomUUID()}:`, log }));
+});
+
+describeWithService('MONGO_URL', 'MongoDB wire (FerretDB in devstack)', (url) => {
+  documentStoreContract('mongo', async (): Promise<DocumentStore> => {
+    const database = new URL(url);
+    database.pathname = `/test_${randomUUID().replaceAll('-', '')}`;
+    const store = await MongoDocumentStore.open(database.toString());
+    return {
+      insert: (c, docs) => store.insert(c, docs),
+      find: (c, filter, options) => store.find(c, filter, options),
+      count: (c, filter) => store.count(c, filter),
+      close: async () => {
+        await store.close();
+        const admin = await mongoose.createConnection(database.toString()).asPromise();
+        await admin.dropDatabase();
+        await admin.close();
+      },
+    };
+  });
+});
+
+describeWithService('KAFKA_BROKERS', 'Kafka', (brokerList) => {
+  const brokers = brokerList.split(',');
+  eventLogContract(
+    'kafka',
+    async (): Promise<EventLog> => {
+      const events = new KafkaEventLog({ brokers, clientId: 'kit-test', log });
+      const topics = new Set<string>();
+      return {
+        publish: (topic, batch) => (topics.add(topic), events.publish(topic, batch)),
+        subscribe: (options) => (options.topics.forEach((t) => topics.add(t)), events.subscribe(options)),
+        close: async () => {
+          await events.close();
+          const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+          await admin.connect();
+          await admin.deleteTopics({ topics: [...topics] });
+          await admin.disconnect();
+        },
+      };
+    },
+    60_000,
+  );
+});
+
+describeWithService('AMQP_URL', 'RabbitMQ', (url) => {
+  /** Deletes the queues (and their dead-letter queues) a test used; retry queues expire. */
+  const deleteQueues = async (queues: Iterable<string>) => {
+    const connection = await connect(url);
+    const channel = await connection.createChannel();
+    for (const queue of queues) {
+      await channel.deleteQueue(queue);
+      await channel.deleteQueue(`${queue}.dlq`);
+    }
+    await connection.close();
+  };
+  const openJobs = async (): Promise<JobQueue> => {
+    const jobs = await RabbitJobQueue.open(url, log);
+    const queues = new Set<string>();
+    return {
+      enqueue: (queue, payload, options) => (queues.add(queue), jobs.enqueue(queue, payload, options)),
+      work: (queue, handle, options) => (queues.add(queue), jobs.work(queue, handle, options)),
+      takeDeadLetters: (queue) => jobs.takeDeadLetters(queue),
+      close: async () => {
+        await jobs.close();
+        await deleteQueues(queues);
+      },
+    };
+  };
+
+  jobQueueContract('rabbitmq', openJobs);
+  noticesContract('rabbitmq', () => RabbitNotices.open(url, log));
+
+  it('gives the job of a worker that died before acking to another worker', async () => {
+    const queue = `dies.${randomUUID()}`;
+    const jobs = await openJobs();
+    const stuck = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'fixtures/stuck-worker.ts'), url, queue],
+      {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    try {
+      let output = '';
+      stuck.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      await waitFor('the stuck worker to start', () => output.includes('ready'), 30_000);
+      await jobs.enqueue(queue, { n: 1 }, { id: 'orphan' });
+      await waitFor('the stuck worker to take the job', () => output.includes('took orphan'), 10_000);
+      stuck.kill('SIGKILL');
+      const seen: Job[] = [];
+      await jobs.work(queue, async (job) => void seen.push(job));
+      await waitFor('the job to come back', () => seen.length > 0, 10_000);
+      expect(seen).toEqual([{ id: 'orphan', queue, payload: { n: 1 }, attempt: 1 }]);
+    } finally {
+      stuck.kill('SIGKILL');
+      await jobs.close();
+    }
+  }, 60_000);
+});
