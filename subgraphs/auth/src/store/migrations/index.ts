@@ -1,0 +1,4 @@
+import { Identity1700000000000 } from './1700000000000-identity';
+
+/** In order; never edit a migration that has shipped, add a new one. */
+export const migrations = [Identity1700000000000];

@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { calculateJwkThumbprint, decodeProtectedHeader, type JWK } from 'jose';
+import { remoteKeys, tokenIdentifier } from '@agora/kit/auth';
+import { openDatabase } from '@agora/kit/db/datasource';
+import type { EventEnvelope } from '@agora/kit/events/port';
+import { embeddedInfra, type Infra } from '@agora/kit/infra';
+import { createLogger } from '@agora/kit/log';
+import { outboxMigrations } from '@agora/kit/outbox';
+import type { RunningService } from '@agora/kit/service';
+import { sleep, waitFor } from '@agora/kit/testing';
+import { testTokens } from '@agora/kit/testing-auth';
+import { freshDatabase } from '@agora/kit/testing-databases';
+import { describeWithService } from '@agora/kit/testing-services';
+import { codes, gql } from '@agora/kit/testing-http';
+import { newSigningKey } from '../src/access-tokens';
+import { JWKS_PATH, authService } from '../src/service';
+import { migrations } from '../src/store/migrations';
+
+const PASSWORD = 'Quite-long-secret-42';
+/** remoteKeys (kit/auth.ts) refetches a JWKS at most this often. */
+const REMOTE_JWKS_COOLDOWN_MS = 5_000;
+const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { accessToken refreshToken expiresIn user { id } } }`;
+const REFRESH = `mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }`;
+
+interface Payload {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: { id: string };
+}
+
+interface Database {
+  url?: string;
+  dataDir?: string;
+  drop: () => Promise<void>;
+}
+
+/** The auth subgraph alone, on a database kept across restarts so its stored state can be inspected. */
+function authSuite(database: () => Promise<Database>) {
+  let db: Database;
+  let infra: Infra;
+  let service: RunningService;
+  const events: EventEnvelope[] = [];
+
+  /** A restart takes the same port, so verifiers holding the JWKS URL keep working. */
+  const start = async (port = 0) => {
+    service = await authService.start({
+      host: '127.0.0.1',
+      port,
+      log: createLogger('auth'),
+      maxBodyBytes: 1_048_576,
+      databaseUrl: db.url,
+      dataDir: db.dataDir,
+      infra,
+      identify: (await testTokens()).identify,
+    });
+  };
+  const register = (input: Record<string, unknown>) =>
+    gql<{ register: Payload }>(service.graphqlUrl, REGISTER, { input: { password: PASSWORD, ...input } });
+  const refresh = (token: string) => gql<{ refreshSession: Payload }>(service.graphqlUrl, REFRESH, { t: token });
+  const jwks = async () => (await (await fetch(`${service.url}${JWKS_PATH}`)).json()) as { keys: JWK[] };
+  const verifier = () => tokenIdentifier(remoteKeys(`${service.url}${JWKS_PATH}`));
+
+  beforeAll(async () => {
+    process.env.ADMIN_EMAILS = 'root@example.com';
+    db = await database();
+    infra = embeddedInfra();
+    await infra.events.subscribe({
+      group: 'auth-test',
+      topics: ['auth.users'],
+      fromBeginning: true,
+      handle: async (event) => void events.push(event),
+    });
+    await start();
+  }, 60_000);
+  afterAll(async () => {
+    delete process.env.ADMIN_EMAILS;
+    await service?.close();
+    await infra?.close();
+    await db?.drop();
+  });
+
+  it('issues access tokens that verify against its JWKS, whose kid is the key thumbprint', async () => {
+    const { keys } = await jwks();
+    expect(keys).toHaveLength(1);
+    expect(keys[0]!.kid).toBe(await calculateJwkThumbprint(keys[0]!));
+    const root = (await register({ email: 'root@example.com', handle: 'root' })).data!.register;
+    const plain = (await register({ email: 'plain@example.com', handle: 'plain' })).data!.register;
+    expect(await verifier()(`Bearer ${root.accessToken}`)).toEqual({ id: root.user.id, roles: ['user', 'admin'] });
+    expect(await verifier()(`Bearer ${plain.accessToken}`)).toEqual({ id: plain.user.id, roles: ['user'] });
+  });
+
+  it('publishes user.registered for each account, with the contract data', async () => {
+    const { user } = (await register({ email: 'evented@example.com', handle: 'Evented', displayName: ' Eve ' })).data!
+      .register;
+    await waitFor('the event', () => events.find((e) => e.subject === user.id));
+    expect(events.find((e) => e.subject === user.id)).toMatchObject({
+      type: 'user.registered',
+      source: 'auth',
+      data: { userId: user.id, handle: 'evented', displayName: 'Eve' },
+    });
+  });
+
+  it('lets exactly one of two simultaneous registrations of an email through', async () => {
+    const results = await Promise.all([
+      register({ email: 'race@example.com', handle: 'race_one' }),
+      register({ email: 'Race@example.com', handle: 'race_two' }),
+    ]);
+    expect(results.map((r) => codes(r)).sort()).toEqual([[], ['CONFLICT']]);
+  });
+
+  it('treats two simultaneous uses of one refresh token as a replay', async () => {
+    const { refreshToken } = (await register({ email: 'twin@example.com', handle: 'twin' })).data!.register;
+    const results = await Promise.all([refresh(refreshToken), refresh(refreshToken)]);
+    expect(results.map((r) => codes(r)).sort()).toEqual([[], ['UNAUTHENTICATED']]);
+    const winner = results.find((r) => !r.errors)!.data!.refreshSession;
+    expect(codes(await refresh(winner.refreshToken))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('stores an argon2id hash and only digests of refresh tokens, and keeps its key across a restart', async () => {
+    const account = (await register({ email: 'stored@example.com', handle: 'stored' })).data!.register;
+    const kid = (await jwks()).keys[0]!.kid;
+    await service.close();
+
+    const stored = await openDatabase({
+      service: 'auth',
+      url: db.url,
+      dataDir: db.dataDir,
+      entities: [],
+      migrations: [...outboxMigrations, ...migrations],
+    });
+    try {
+      const [credential] = (await stored.query(
+        `SELECT password_hash FROM credentials WHERE email = 'stored@example.com'`,
+      )) as {
+        password_hash: string;
+      }[];
+      expect(credential!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+      expect(credential!.password_hash).not.toContain(PASSWORD);
+      const digest = createHash('sha256').update(account.refreshToken).digest('hex');
+      expect(
+        await stored.query(`SELECT count(*)::int AS n FROM refresh_tokens WHERE token_hash = $1`, [digest]),
+      ).toEqual([{ n: 1 }]);
+      expect(
+        await stored.query(`SELECT count(*)::int AS n FROM refresh_tokens WHERE token_hash = $1`, [
+          account.refreshToken,
+        ]),
+      ).toEqual([{ n: 0 }]);
+    } finally {
+      await stored.destroy();
+    }
+
+    await start(Number(new URL(service.url).port));
+    expect((await jwks()).keys.map((k) => k.kid)).toEqual([kid]);
+    expect(await verifier()(`Bearer ${account.accessToken}`)).toMatchObject({ id: account.user.id });
+    expect((await refresh(account.refreshToken)).errors).toBeUndefined();
+  }, 60_000);
+
+  it('rotates keys: the newer signs, both are published, and verifiers refetch on the unknown kid', async () => {
+    const verify = verifier();
+    const old = (await register({ email: 'rotation@example.com', handle: 'rotation' })).data!.register;
+    expect(await verify(`Bearer ${old.accessToken}`)).toMatchObject({ id: old.user.id });
+    const oldKid = (await jwks()).keys[0]!.kid;
+    await service.close();
+
+    const stored = await openDatabase({
+      service: 'auth',
+      url: db.url,
+      dataDir: db.dataDir,
+      entities: [],
+      migrations: [...outboxMigrations, ...migrations],
+    });
+    const next = await newSigningKey();
+    await stored.query(`INSERT INTO signing_keys (kid, private_jwk, public_jwk) VALUES ($1, $2, $3)`, [
+      next.kid,
+      JSON.stringify(next.privateJwk),
+      JSON.stringify(next.publicJwk),
+    ]);
+    await stored.destroy();
+
+    await start(Number(new URL(service.url).port));
+    expect((await jwks()).keys.map((k) => k.kid)).toEqual([next.kid, oldKid]);
+    const fresh = (await refresh(old.refreshToken)).data!.refreshSession;
+    expect(decodeProtectedHeader(fresh.accessToken).kid).toBe(next.kid);
+    // The verifier cached the old set; it may refetch once its cooldown between fetches is over.
+    await sleep(REMOTE_JWKS_COOLDOWN_MS + 100);
+    expect(await verify(`Bearer ${fresh.accessToken}`)).toMatchObject({ id: old.user.id });
+    expect(await verify(`Bearer ${old.accessToken}`)).toMatchObject({ id: old.user.id });
+  }, 60_000);
+}
+
+describe('auth subgraph on PGlite', () => {
+  authSuite(async () => ({ dataDir: mkdtempSync(join(tmpdir(), 'agora-auth-')), drop: async () => {} }));
+});
+
+describeWithService('DATABASE_URL', 'auth subgraph on PostgreSQL', (serverUrl) => {
+  authSuite(() => freshDatabase(serverUrl));
+});

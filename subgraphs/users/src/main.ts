@@ -1,0 +1,4 @@
+import { runService } from '@agora/kit/service';
+import { usersService } from './service';
+
+runService(usersService);
