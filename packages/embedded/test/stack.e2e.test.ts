@@ -23,14 +23,25 @@ describe('embedded stack through the gateway', () => {
     const res = await gql<{ panels: { edges: unknown[] } }>(url, '{ panels(first: 100) { edges { cursor } } }');
     return res.data!.panels.edges.length;
   };
+  /** Panels are created by a signed-in user. */
+  let authorization: string;
   const create = (name: string, description?: string) =>
     gql<{ createPanel: { id: string; slug: string; name: string; description: string; createdAt: string } }>(
       url,
       'mutation($input: CreatePanelInput!) { createPanel(input: $input) { id slug name description createdAt } }',
       { input: { name, description } },
+      { authorization },
     );
 
-  beforeAll(start, 60_000);
+  beforeAll(async () => {
+    await start();
+    const registered = await gql<{ register: { accessToken: string } }>(
+      url,
+      'mutation($input: RegisterInput!) { register(input: $input) { accessToken } }',
+      { input: { email: 'panels@example.com', password: 'Correct-horse-battery-9', handle: 'panel_maker' } },
+    );
+    authorization = `Bearer ${registered.data!.register.accessToken}`;
+  }, 60_000);
   afterAll(() => stack?.close());
 
   it('creates a panel and lists it, newest first, with cursor pagination', async () => {
@@ -81,6 +92,7 @@ describe('embedded stack through the gateway', () => {
       occurredAt: expect.any(String),
       source: 'forum',
       subject: data!.createPanel.id,
+      actorId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       data: expect.objectContaining({ id: data!.createPanel.id, slug: 'event-horizon', name: 'Event Horizon' }),
     });
   });
@@ -99,6 +111,8 @@ describe('embedded stack through the gateway', () => {
 
   it('refuses bad input with a code and writes nothing', async () => {
     const before = await panelCount();
+    const anonymous = await gql(url, 'mutation { createPanel(input: { name: "Anonymous" }) { id } }');
+    expect(codes(anonymous)).toEqual(['UNAUTHENTICATED']);
     expect(codes(await create(''))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await create('ab'))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await create('x'.repeat(81)))).toEqual(['BAD_USER_INPUT']);

@@ -1,20 +1,9 @@
-import { badInput } from '@agora/kit/errors';
-import { byKeys } from '@agora/kit/loaders';
+import { apiError, badInput } from '@agora/kit/errors';
 import { pageSize } from '@agora/kit/pagination';
-import type { Context } from '../context';
+import { requireViewer } from '@agora/kit/viewer';
 import { newPanel } from '../domain/panel';
-import type { PanelRecord } from '../store/panels';
 import type { Resolvers } from '../__generated__/resolvers-types';
-
-const panelById = (ctx: Context) =>
-  ctx.loaders.get<string, PanelRecord | null>('panelById', async (ids) =>
-    byKeys(ids, await ctx.panels.byIds(ids), (p) => p.id),
-  );
-
-const panelBySlug = (ctx: Context) =>
-  ctx.loaders.get<string, PanelRecord | null>('panelBySlug', async (slugs) =>
-    byKeys(slugs, await ctx.panels.bySlugs(slugs), (p) => p.slug),
-  );
+import { panelById, panelBySlug, postsOf } from './loaders';
 
 export const panelResolvers: Resolvers = {
   Query: {
@@ -25,9 +14,17 @@ export const panelResolvers: Resolvers = {
     },
   },
   Mutation: {
-    createPanel: (_parent, { input }, ctx) => ctx.panels.create(newPanel(input)),
+    createPanel: (_parent, { input }, ctx) => {
+      const viewer = requireViewer(ctx.viewer);
+      return ctx.panels.create(newPanel(input), viewer.id);
+    },
   },
   Panel: {
     __resolveReference: (ref, ctx) => panelById(ctx).load(ref.id),
+    createdBy: (panel) => {
+      if (panel.createdBy === null) throw apiError('NOT_FOUND', 'This panel was created before panels had creators');
+      return { id: panel.createdBy };
+    },
+    posts: (panel, args, ctx) => postsOf(ctx, 'panel')(panel.id, args),
   },
 };

@@ -1,10 +1,13 @@
 import { EntitySchema, type DataSource, type Repository } from 'typeorm';
 import { isUniqueViolation } from '@agora/kit/db/datasource';
 import { conflict } from '@agora/kit/errors';
+import { isUuid } from '@agora/kit/ids';
 import type { Outbox } from '@agora/kit/outbox';
-import { decodeCursor, toConnection, type Connection } from '@agora/kit/pagination';
+import { toConnection, type Connection } from '@agora/kit/pagination';
+import { keysetCursor } from '@agora/kit/parent-pages';
 import type { NewPanel } from '../domain/panel';
 import { panelCreated, TOPICS } from '../events/topics';
+import type { RecordCache } from './cache';
 
 /** A panel as stored; resolvers map it to the GraphQL Panel (codegen mapper). */
 export interface PanelRecord {
@@ -13,6 +16,10 @@ export interface PanelRecord {
   name: string;
   description: string;
   createdAt: Date;
+  /** Null only for panels made before panels required a signed-in creator. */
+  createdBy: string | null;
+  /** Live (not deleted) posts, kept in the same transaction as every post write. */
+  postCount: number;
 }
 
 export const PanelEntity = new EntitySchema<PanelRecord>({
@@ -24,8 +31,12 @@ export const PanelEntity = new EntitySchema<PanelRecord>({
     name: { type: 'text' },
     description: { type: 'text' },
     createdAt: { type: 'timestamptz', name: 'created_at', default: () => "date_trunc('milliseconds', now())" },
+    createdBy: { type: 'uuid', name: 'created_by', nullable: true },
+    postCount: { type: 'integer', name: 'post_count', default: 0 },
   },
 });
+
+export const revivePanel = (json: PanelRecord): PanelRecord => ({ ...json, createdAt: new Date(json.createdAt) });
 
 export class PanelStore {
   private readonly repo: Repository<PanelRecord>;
@@ -33,23 +44,24 @@ export class PanelStore {
   constructor(
     db: DataSource,
     private readonly outbox: Outbox,
+    private readonly cache: RecordCache<PanelRecord>,
   ) {
     this.repo = db.getRepository(PanelEntity);
   }
 
   /** Inserts the panel and its panel.created event in one transaction. */
-  async create(panel: NewPanel, actorId?: string): Promise<PanelRecord> {
+  async create(panel: NewPanel, creatorId: string): Promise<PanelRecord> {
     try {
       return await this.outbox.transaction(async (tx, emit) => {
         const rows = await tx
           .createQueryBuilder()
           .insert()
           .into(PanelEntity)
-          .values(panel)
-          .returning(['id', 'slug', 'name', 'description', 'createdAt'])
+          .values({ ...panel, createdBy: creatorId })
+          .returning(['id', 'slug', 'name', 'description', 'createdAt', 'createdBy', 'postCount'])
           .execute();
         const created = this.repo.create(rows.generatedMaps[0] as PanelRecord);
-        emit(TOPICS.panels, panelCreated(created, actorId));
+        emit(TOPICS.panels, panelCreated(created, creatorId));
         return created;
       });
     } catch (error) {
@@ -60,10 +72,13 @@ export class PanelStore {
     }
   }
 
+  /** By id, through the cache (post writes `forget` a panel, as they change its postCount). */
   async byIds(ids: readonly string[]): Promise<PanelRecord[]> {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return [];
-    return this.repo.createQueryBuilder('p').where('p.id IN (:...ids)', { ids: valid }).getMany();
+    return this.cache.byIds(valid, (missing) =>
+      this.repo.createQueryBuilder('p').where('p.id IN (:...ids)', { ids: missing }).getMany(),
+    );
   }
 
   async bySlugs(slugs: readonly string[]): Promise<PanelRecord[]> {
@@ -73,7 +88,7 @@ export class PanelStore {
 
   /** Newest first, keyset-paginated on (created_at, id). */
   async page(size: number, after?: string | null): Promise<Connection<PanelRecord>> {
-    const cursor = decodeCursor(after);
+    const cursor = keysetCursor(after);
     const query = this.repo
       .createQueryBuilder('p')
       .orderBy('p.createdAt', 'DESC')
@@ -85,7 +100,9 @@ export class PanelStore {
     const rows = await query.getMany();
     return toConnection(rows, size, (p) => ({ at: p.createdAt.toISOString(), id: p.id }));
   }
-}
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (id: string) => UUID.test(id);
+  /** Called after a committed write that changed a panel (its postCount). */
+  forget(...ids: string[]): Promise<void> {
+    return this.cache.forget(...ids);
+  }
+}

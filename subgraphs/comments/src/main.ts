@@ -1,0 +1,4 @@
+import { runService } from '@agora/kit/service';
+import { commentsService } from './service';
+
+runService(commentsService);
