@@ -1,0 +1,69 @@
+import { loadSubgraphSchema } from '@agora/kit/paths';
+import type { RunningService, ServiceDefinition, ServiceRuntime } from '@agora/kit/service';
+import { startSubgraphServer } from '@agora/kit/subgraph';
+import { picturesSettings, type PicturesSettings } from './config';
+import type { Context } from './context';
+import { startSweeper } from './jobs/sweeper';
+import { startThumbnailWorker } from './jobs/thumbnails';
+import { mediaRoute } from './media/http';
+import { Pictures } from './pictures';
+import { openResources } from './resources';
+import { resolvers } from './resolvers';
+
+/** The pictures subgraph: uploads, media serving, and (inline mode) the thumbnail worker. Wiring only. */
+export const picturesService: ServiceDefinition = {
+  name: 'pictures',
+  start: (runtime) => startPictures(runtime, picturesSettings()),
+};
+
+export async function startPictures(runtime: ServiceRuntime, settings: PicturesSettings): Promise<RunningService> {
+  const { infra, log } = runtime;
+  const resources = await openResources(
+    { databaseUrl: runtime.databaseUrl, dataDir: runtime.dataDir, events: infra.events, log },
+    settings,
+  );
+  const { db, store, blobs } = resources;
+  const pictures = new Pictures(store, blobs, infra.jobs, log);
+  const worker =
+    settings.worker === 'inline'
+      ? await startThumbnailWorker({
+          store,
+          blobs,
+          jobs: infra.jobs,
+          notices: infra.notices,
+          log,
+          concurrency: settings.workerConcurrency,
+          testHoldMs: settings.testHoldMs,
+        })
+      : undefined;
+  const sweeper = startSweeper({
+    store,
+    jobs: infra.jobs,
+    log,
+    intervalMs: settings.sweepIntervalMs,
+    staleAfterMs: settings.staleJobMs,
+  });
+  const server = await startSubgraphServer<Context>({
+    name: 'pictures',
+    host: runtime.host,
+    port: runtime.port,
+    log,
+    maxBodyBytes: runtime.maxBodyBytes,
+    identify: runtime.identify,
+    typeDefs: loadSubgraphSchema('pictures'),
+    resolvers,
+    context: (base) => ({ ...base, store, pictures }),
+    ready: async () => await db.query('SELECT 1').then(() => true),
+    // /media/pictures/<id>/original|thumbnail (the gateway proxies /media/ here).
+    fallback: mediaRoute(store, blobs),
+  });
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      await sweeper.stop();
+      await worker?.stop();
+      await resources.close();
+    },
+  };
+}
