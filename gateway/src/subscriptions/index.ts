@@ -1,0 +1,115 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import type { Identify } from '@agora/kit/auth';
+import { requestIdFrom } from '@agora/kit/ids';
+import type { Infra } from '@agora/kit/infra';
+import type { Logger } from '@agora/kit/log';
+import type { GatewayContext } from '../gateway';
+import { SubscriptionEngine, type Execute } from './engine';
+import { isSseRequest, sseHandler } from './sse';
+import { serveWebSocket } from './ws';
+
+export interface SubscriptionLimits {
+  /** Payloads a subscriber may fall behind before it is cut off as a slow consumer. */
+  queueLimit: number;
+  maxSubscriptionsPerConnection: number;
+  /** Keep-alive ping interval (WebSocket ping frames; SSE comments are graphql-sse's, every 12 s). */
+  keepAliveMs: number;
+}
+
+export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
+  queueLimit: 100,
+  maxSubscriptionsPerConnection: 20,
+  keepAliveMs: 12_000,
+};
+
+export interface SubscriptionsOptions extends SubscriptionLimits {
+  server: Server;
+  path: string;
+  /** The caller's address to pass on as x-forwarded-for. */
+  forwardedFor: (req: IncomingMessage) => string;
+  log: Logger;
+  infra: Pick<Infra, 'events' | 'notices'>;
+  identify: Identify;
+  execute: Execute;
+  maxDepth: number;
+  maxBodyBytes: number;
+}
+
+export interface Subscriptions {
+  /** Give it every loaded supergraph (Apollo Gateway's onSchemaLoadOrUpdate). */
+  schemaChanged(apiSchema: GraphQLSchema, supergraphSdl: string): void;
+  /** Resolves once the event consumers of the current supergraph run. */
+  ready(): Promise<void>;
+  /** Whether a request on the GraphQL path is graphql-sse's (else plain GraphQL over HTTP). */
+  handles(req: IncomingMessage): boolean;
+  handleSse(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Completes every subscription, then closes the WebSockets (1001). */
+  close(): Promise<void>;
+}
+
+/** Event-driven subscriptions over graphql-ws and graphql-sse, on the gateway's GraphQL path. */
+export function startSubscriptions(options: SubscriptionsOptions): Subscriptions {
+  const { log } = options;
+  const engine = new SubscriptionEngine({
+    log,
+    events: options.infra.events,
+    notices: options.infra.notices,
+    identify: options.identify,
+    execute: options.execute,
+    maxDepth: options.maxDepth,
+    queueLimit: options.queueLimit,
+  });
+  const shared = {
+    engine,
+    log,
+    forwardedFor: options.forwardedFor,
+    maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection,
+  };
+  const ws = serveWebSocket({
+    server: options.server,
+    path: options.path,
+    keepAliveMs: options.keepAliveMs,
+    maxMessageBytes: options.maxBodyBytes,
+    ...shared,
+  });
+  const sse = sseHandler({ maxBodyBytes: options.maxBodyBytes, queueLimit: options.queueLimit, ...shared });
+  return {
+    schemaChanged: (apiSchema, supergraphSdl) => engine.schemaChanged(apiSchema, supergraphSdl),
+    ready: () => engine.ready(),
+    handles: isSseRequest,
+    handleSse: sse,
+    close: async () => {
+      await engine.close();
+      await ws.close();
+    },
+  };
+}
+
+/**
+ * Runs payload queries (and queries or mutations sent over WebSocket or SSE) through the
+ * gateway's own Apollo Server, so they are planned and authorized like any HTTP request.
+ */
+export function executeThrough(apollo: ApolloServer<GatewayContext>): Execute {
+  return async (request, caller) => {
+    const response = await apollo.executeOperation(
+      {
+        query: request.query,
+        variables: request.variables ?? undefined,
+        operationName: request.operationName ?? undefined,
+      },
+      {
+        contextValue: {
+          requestId: requestIdFrom(undefined),
+          authorization: caller?.authorization,
+          viewer: caller?.viewer ?? null,
+          // A payload shared by many subscribers is the gateway's own request.
+          forwardedFor: caller?.forwardedFor ?? 'gateway',
+        },
+      },
+    );
+    if (response.body.kind === 'single') return response.body.singleResult;
+    return { errors: [{ message: 'Incremental delivery (@defer, @stream) is not available here' }] };
+  };
+}
