@@ -1,86 +1,56 @@
-import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useMutation } from 'urql';
 import { graphql } from './__generated__';
+import { PanelPage } from './pages/PanelPage';
+import { Panels } from './pages/Panels';
+import { PostPage } from './pages/PostPage';
+import { SignIn } from './pages/SignIn';
+import { href, parseRoute, useHash } from './route';
+import { signOut, storedRefreshToken, useSessionUser } from './session';
 
-const PanelsQuery = graphql(`
-  query Panels($first: Int!, $after: String) {
-    panels(first: $first, after: $after) {
-      edges {
-        cursor
-        node {
-          id
-          slug
-          name
-          description
-          createdAt
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`);
-
-const CreatePanelMutation = graphql(`
-  mutation CreatePanel($input: CreatePanelInput!) {
-    createPanel(input: $input) {
-      id
-      slug
-      name
-    }
+const LogoutMutation = graphql(`
+  mutation Logout($refreshToken: String!) {
+    logout(refreshToken: $refreshToken)
   }
 `);
 
 export function App() {
-  const [{ data, fetching, error }, refetch] = useQuery({ query: PanelsQuery, variables: { first: 50 } });
-  const [created, createPanel] = useMutation(CreatePanelMutation);
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
+  const route = parseRoute(useHash());
+  return (
+    <>
+      <header>
+        <a href={href.panels()} className="brand">
+          Agora
+        </a>
+        <SessionBar />
+      </header>
+      <main>
+        {route.page === 'signin' && <SignIn />}
+        {route.page === 'panels' && <Panels />}
+        {route.page === 'panel' && <PanelPage key={route.slug} slug={route.slug} />}
+        {route.page === 'post' && <PostPage key={route.id} id={route.id} />}
+      </main>
+    </>
+  );
+}
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const result = await createPanel({ input: { name, description } });
-    if (!result.error) {
-      setName('');
-      setDescription('');
-      refetch({ requestPolicy: 'network-only' });
-    }
+function SessionBar() {
+  const user = useSessionUser();
+  const [, logout] = useMutation(LogoutMutation);
+  if (!user) return <a href={href.signin()}>Sign in or register</a>;
+
+  const signOutEverywhere = async () => {
+    const refreshToken = storedRefreshToken();
+    // Ends the session on the server too; signed out locally whatever it answers.
+    if (refreshToken) await logout({ refreshToken });
+    signOut();
   };
 
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 720, margin: '2rem auto' }}>
-      <h1>Agora</h1>
-      <form onSubmit={submit} aria-label="New panel">
-        <input
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          placeholder="Panel name"
-          aria-label="Panel name"
-        />
-        <input
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-          placeholder="Description"
-          aria-label="Description"
-        />
-        <button type="submit" disabled={created.fetching}>
-          Create panel
-        </button>
-        {created.error && <p role="alert">{created.error.graphQLErrors[0]?.message ?? created.error.message}</p>}
-      </form>
-      <h2>Panels</h2>
-      {fetching && <p>Loading…</p>}
-      {error && <p role="alert">{error.message}</p>}
-      <ul>
-        {data?.panels.edges.map(({ node }) => (
-          <li key={node.id}>
-            <strong>{node.name}</strong> <small>/{node.slug}</small>
-            {node.description && <p>{node.description}</p>}
-          </li>
-        ))}
-      </ul>
-    </main>
+    <span className="session">
+      Signed in as <strong data-testid="signed-in-handle">@{user.handle}</strong>
+      <button type="button" onClick={signOutEverywhere}>
+        Sign out
+      </button>
+    </span>
   );
 }

@@ -2,8 +2,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Client, Provider, cacheExchange, fetchExchange } from 'urql';
 import { App } from './App';
+import { authFetch } from './session';
+import './styles.css';
 
-const client = new Client({ url: '/graphql', exchanges: [cacheExchange, fetchExchange] });
+// authFetch adds the Bearer token and refreshes it once when the API answers UNAUTHENTICATED.
+const client = new Client({ url: '/graphql', exchanges: [cacheExchange, fetchExchange], fetch: authFetch });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
