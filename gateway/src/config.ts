@@ -3,10 +3,15 @@ import { z } from 'zod';
 import { commonEnv, loadConfig, port } from '@agora/kit/config';
 import { REPO_ROOT } from '@agora/kit/paths';
 import { SUBGRAPHS } from '@agora/kit/subgraphs';
+import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './subscriptions';
 
 /**
  * Gateway env: PORT (4000), HOST, SUPERGRAPH_PATH, MAX_BODY_BYTES, MAX_QUERY_DEPTH,
- * WEB_ROOT, and SUBGRAPH_<NAME>_URL to point at a subgraph other than the supergraph's URL.
+ * WEB_ROOT, AUTH_JWKS_URL (the auth service's public keys), SUBSCRIPTION_QUEUE_LIMIT (payloads
+ * a subscriber may fall behind), SUBSCRIPTIONS_PER_CONNECTION, KEEP_ALIVE_MS (WebSocket
+ * pings), TRUST_PROXY (true: keep the
+ * caller's x-forwarded-for chain), and SUBGRAPH_<NAME>_URL to point at a subgraph other than
+ * the supergraph's URL (a comma-separated list of replicas' URLs: requests take them in turn).
  */
 export function gatewayConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(
@@ -22,13 +27,51 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env) {
         .default(15 * 1024 * 1024),
       MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(12),
       WEB_ROOT: z.string().default(resolve(REPO_ROOT, 'web/dist')),
+      AUTH_JWKS_URL: z.string().url().default('http://127.0.0.1:4002/.well-known/jwks.json'),
+      SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().positive().default(DEFAULT_SUBSCRIPTION_LIMITS.queueLimit),
+      SUBSCRIPTIONS_PER_CONNECTION: z.coerce
+        .number()
+        .int()
+        .positive()
+        .default(DEFAULT_SUBSCRIPTION_LIMITS.maxSubscriptionsPerConnection),
+      KEEP_ALIVE_MS: z.coerce.number().int().positive().default(DEFAULT_SUBSCRIPTION_LIMITS.keepAliveMs),
+      TRUST_PROXY: z
+        .enum(['true', 'false'])
+        .default('false')
+        .transform((value) => value === 'true'),
     }),
     env,
   );
-  const subgraphUrls: Record<string, string> = {};
+  const subgraphUrls: Record<string, string[]> = {};
   for (const { name } of SUBGRAPHS) {
-    const url = env[`SUBGRAPH_${name.toUpperCase()}_URL`];
-    if (url) subgraphUrls[name] = url;
+    const key = `SUBGRAPH_${name.toUpperCase()}_URL`;
+    if (env[key]) subgraphUrls[name] = replicaUrls(key, env[key]);
   }
-  return { ...config, subgraphUrls };
+  const subscriptionLimits: SubscriptionLimits = {
+    queueLimit: config.SUBSCRIPTION_QUEUE_LIMIT,
+    maxSubscriptionsPerConnection: config.SUBSCRIPTIONS_PER_CONNECTION,
+    keepAliveMs: config.KEEP_ALIVE_MS,
+  };
+  return { ...config, subgraphUrls, subscriptionLimits };
+}
+
+/** `SUBGRAPH_<NAME>_URL`: one http(s) URL, or a comma-separated list of the replicas' URLs. */
+function replicaUrls(key: string, value: string): string[] {
+  const urls = value
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+  const bad = urls.filter((url) => !isHttpUrl(url));
+  if (urls.length === 0 || bad.length > 0) {
+    throw new Error(`Invalid configuration:\n  ${key}: not a comma-separated list of http(s) URLs: ${value}`);
+  }
+  return urls;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
 }

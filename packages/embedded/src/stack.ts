@@ -75,6 +75,10 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       maxBodyBytes: config.MAX_BODY_BYTES,
       maxDepth: config.MAX_QUERY_DEPTH,
       webRoot: config.WEB_ROOT,
+      identify,
+      trustProxy: config.TRUST_PROXY,
+      infra,
+      subscriptionLimits: config.subscriptionLimits,
     });
     return {
       gateway,

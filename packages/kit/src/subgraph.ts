@@ -22,6 +22,8 @@ export interface RequestContext extends BaseContext {
   authorization?: string;
   /** The verified signed-in caller, or null for anonymous requests. */
   viewer: Viewer | null;
+  /** The caller's network address: the gateway's `x-forwarded-for`, else the socket's peer. */
+  clientAddress?: string;
 }
 
 export interface SubgraphServerOptions<C extends RequestContext> {
@@ -80,7 +82,10 @@ export async function startSubgraphServer<C extends RequestContext>(
         loaders: new Loaders(),
         authorization: req.headers.authorization,
         viewer: await options.identify(req.headers.authorization),
+        clientAddress: clientAddressOf(req),
       };
+      // One line per request at debug level: shows which replica served what.
+      base.log.debug('graphql request');
       return options.context(base, req);
     },
   });
@@ -94,4 +99,14 @@ export async function startSubgraphServer<C extends RequestContext>(
       await http.close();
     },
   };
+}
+
+/**
+ * The left-most `x-forwarded-for` entry: the gateway sets that header to its caller's
+ * address (subgraphs are reached only through it), so it names the original client.
+ */
+function clientAddressOf(req: IncomingMessage): string | undefined {
+  const header = req.headers['x-forwarded-for'];
+  const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim();
+  return first || req.socket.remoteAddress;
 }
