@@ -39,8 +39,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     for (const service of services.reverse()) await service.close();
     await infra.close();
   };
-  // Tokens are checked against the auth service's JWKS, known once auth has started
-  // (SERVICES lists it before the services that need it).
+  // Tokens are checked against the auth service's JWKS, known once auth has started.
   let jwksUrl: string | undefined;
   let verify: Identify | undefined;
   const identify: Identify = async (authorization) => {
@@ -50,11 +49,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     return verify(authorization);
   };
   try {
-    // Started one at a time: PGlite start-up is CPU-bound, so parallel start gains nothing.
-    for (const service of SERVICES) {
-      const defaultPort = SUBGRAPHS.find((s) => s.name === service.name)!.port;
-      services.push(
-        await service.start({
+    // Started together: opening the PGlite databases is CPU-bound and there is a core to spare.
+    const results = await Promise.allSettled(
+      SERVICES.map((service) => {
+        const defaultPort = SUBGRAPHS.find((s) => s.name === service.name)!.port;
+        return service.start({
           host,
           port: options.subgraphPort?.(service.name, defaultPort) ?? defaultPort,
           log: createLogger(service.name),
@@ -62,10 +61,14 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
           dataDir,
           infra,
           identify,
-        }),
-      );
-      if (service.name === 'auth') jwksUrl = `${services.at(-1)!.url}/.well-known/jwks.json`;
-    }
+        });
+      }),
+    );
+    for (const result of results) if (result.status === 'fulfilled') services.push(result.value);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const auth = services.find((s) => s.name === 'auth');
+    if (auth) jwksUrl = `${auth.url}/.well-known/jwks.json`;
     const gateway = await startGateway({
       host,
       port: options.gatewayPort,
