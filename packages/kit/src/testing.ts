@@ -12,3 +12,13 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
     await sleep(20);
   }
 }
+
+/** The extensions (code, field…) of the API error `fn` throws; fails if it throws none. */
+export function refusal(fn: () => unknown): { code?: string; field?: string } | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { extensions?: { code?: string; field?: string } }).extensions;
+  }
+  throw new Error('expected an error');
+}

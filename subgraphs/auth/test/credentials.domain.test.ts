@@ -1,15 +1,7 @@
+import { refusal } from '@agora/kit/testing';
 import { checkPassword, newAccount, normalizeEmail, normalizeHandle } from '../src/domain/credentials';
 import { LOGIN_WINDOW_MS, loginWindow } from '../src/domain/login-limit';
 import { parseAdminEmails, rolesOf } from '../src/domain/roles';
-
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { extensions?: { code?: string; field?: string } }).extensions;
-  }
-  throw new Error('expected an error');
-};
 
 describe('newAccount', () => {
   it('normalises email and handle, and defaults the display name to the handle', () => {

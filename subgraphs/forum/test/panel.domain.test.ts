@@ -1,13 +1,5 @@
+import { refusal } from '@agora/kit/testing';
 import { newPanel, slugify } from '../src/domain/panel';
-
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { extensions?: { code?: string; field?: string } }).extensions;
-  }
-  throw new Error('expected an error');
-};
 
 describe('newPanel', () => {
   it('trims and collapses the name and derives a slug', () => {
@@ -24,7 +16,7 @@ describe('newPanel', () => {
     ['blank but long', '      '],
     ['too long', 'x'.repeat(81)],
   ])('refuses a name that is %s', (_label, name) => {
-    expect(codeOf(() => newPanel({ name }))).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
+    expect(refusal(() => newPanel({ name }))).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
   });
 
   it('accepts the bounds, 3 and 80 characters', () => {
@@ -33,11 +25,11 @@ describe('newPanel', () => {
   });
 
   it('refuses a name without letters or digits, which has no slug', () => {
-    expect(codeOf(() => newPanel({ name: '!!!' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
+    expect(refusal(() => newPanel({ name: '!!!' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
   });
 
   it('refuses an over-long description', () => {
-    expect(codeOf(() => newPanel({ name: 'Fine', description: 'd'.repeat(2001) }))).toEqual({
+    expect(refusal(() => newPanel({ name: 'Fine', description: 'd'.repeat(2001) }))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'description',
     });

@@ -1,13 +1,5 @@
+import { refusal } from '@agora/kit/testing';
 import { newPost, postChanges } from '../src/domain/post';
-
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { extensions?: { code?: string; field?: string } }).extensions;
-  }
-  throw new Error('expected an error');
-};
 
 describe('newPost', () => {
   it('trims title and body, and trims, lower-cases and dedupes tags, keeping their order', () => {

@@ -1,3 +1,4 @@
+import { refusal } from '@agora/kit/testing';
 import { detectImageType } from '../src/domain/image-type';
 import {
   checkDimensions,
@@ -8,15 +9,6 @@ import {
   tagFilter,
 } from '../src/domain/picture';
 import { corruptPng, decompressionBomb, solidImage } from './images';
-
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { extensions?: { code?: string; field?: string } }).extensions;
-  }
-  return undefined;
-};
 
 describe('detectImageType', () => {
   it('reads the type from the magic number of real images', async () => {
@@ -58,16 +50,16 @@ describe('decodeBase64', () => {
       '====',
       'data:image/png;base64,aGk=',
     ]) {
-      expect(codeOf(() => decodeBase64(text))).toEqual({ code: 'BAD_USER_INPUT', field: 'dataBase64' });
+      expect(refusal(() => decodeBase64(text))).toEqual({ code: 'BAD_USER_INPUT', field: 'dataBase64' });
     }
   });
 
   it('accepts exactly 10 MiB and refuses one byte more, by length before decoding', () => {
     expect(decodeBase64(Buffer.alloc(MAX_UPLOAD_BYTES).toString('base64'))).toHaveLength(MAX_UPLOAD_BYTES);
-    expect(codeOf(() => decodeBase64(Buffer.alloc(MAX_UPLOAD_BYTES + 1).toString('base64')))).toMatchObject({
+    expect(refusal(() => decodeBase64(Buffer.alloc(MAX_UPLOAD_BYTES + 1).toString('base64')))).toMatchObject({
       code: 'BAD_USER_INPUT',
     });
-    expect(codeOf(() => decodeBase64('!'.repeat(MAX_BASE64_LENGTH + 1)))).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(refusal(() => decodeBase64('!'.repeat(MAX_BASE64_LENGTH + 1)))).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 });
 
@@ -87,7 +79,7 @@ describe('newUpload', () => {
 
   it('refuses bytes that are not an image, whatever the claimed type', async () => {
     const text = Buffer.from('definitely not a picture').toString('base64');
-    expect(codeOf(() => newUpload({ title: 't', dataBase64: text, contentType: 'image/png' }))).toEqual({
+    expect(refusal(() => newUpload({ title: 't', dataBase64: text, contentType: 'image/png' }))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'dataBase64',
     });
@@ -95,11 +87,11 @@ describe('newUpload', () => {
 
   it('refuses a claimed type that the bytes contradict, and types that are not ours', async () => {
     const png = await input();
-    expect(codeOf(() => newUpload({ ...png, contentType: 'image/jpeg' }))).toEqual({
+    expect(refusal(() => newUpload({ ...png, contentType: 'image/jpeg' }))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'contentType',
     });
-    expect(codeOf(() => newUpload({ ...png, contentType: 'image/svg+xml' }))).toEqual({
+    expect(refusal(() => newUpload({ ...png, contentType: 'image/svg+xml' }))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'contentType',
     });
@@ -108,26 +100,26 @@ describe('newUpload', () => {
 
   it('refuses bad titles and tags', async () => {
     const ok = await input();
-    expect(codeOf(() => newUpload({ ...ok, title: '   ' }))).toMatchObject({ field: 'title' });
-    expect(codeOf(() => newUpload({ ...ok, title: 'x'.repeat(121) }))).toMatchObject({ field: 'title' });
-    expect(codeOf(() => newUpload({ ...ok, tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }))).toMatchObject({
+    expect(refusal(() => newUpload({ ...ok, title: '   ' }))).toMatchObject({ field: 'title' });
+    expect(refusal(() => newUpload({ ...ok, title: 'x'.repeat(121) }))).toMatchObject({ field: 'title' });
+    expect(refusal(() => newUpload({ ...ok, tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }))).toMatchObject({
       field: 'tags',
     });
-    expect(codeOf(() => newUpload({ ...ok, tags: [''] }))).toMatchObject({ field: 'tags' });
+    expect(refusal(() => newUpload({ ...ok, tags: [''] }))).toMatchObject({ field: 'tags' });
   });
 });
 
 describe('dimension and tag rules', () => {
   it('allows up to 40 megapixels', () => {
     expect(() => checkDimensions(8000, 5000)).not.toThrow();
-    expect(codeOf(() => checkDimensions(8000, 5001))).toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect(codeOf(() => checkDimensions(100_000, 100_000))).toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect(codeOf(() => checkDimensions(0, 10))).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(refusal(() => checkDimensions(8000, 5001))).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(refusal(() => checkDimensions(100_000, 100_000))).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(refusal(() => checkDimensions(0, 10))).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('normalizes a tag filter like stored tags', () => {
     expect(tagFilter('  Sunset ')).toBe('sunset');
-    expect(codeOf(() => tagFilter(' '))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'tag' });
+    expect(refusal(() => tagFilter(' '))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'tag' });
   });
 
   it('has test images that do what they say', () => {

@@ -1,14 +1,6 @@
+import { refusal } from '@agora/kit/testing';
 import { profileChanges } from '../src/domain/profile';
 import { otherUser } from '../src/domain/relations';
-
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { extensions?: { code?: string; field?: string } }).extensions;
-  }
-  throw new Error('expected an error');
-};
 
 describe('profileChanges', () => {
   it('trims what is given and leaves out what is not', () => {
