@@ -14,7 +14,14 @@ const CHROMIUM = '/usr/bin/chromium';
  * post (markup stays text), comment and reply, reload (the session is restored from the
  * refresh token), sign out.
  */
-describe('web app in a browser', () => {
+// Like the suites that need devstack's servers: skipped without Chromium on a developer's
+// machine, and a skipped test fails the run under CI (scripts/test.mjs).
+const describeWithChromium = existsSync(CHROMIUM)
+  ? describe
+  : (title: string, suite: () => void) =>
+      describe.skip(`${title} (needs ${CHROMIUM}: run \`apt-get install -y chromium\` as root)`, suite);
+
+describeWithChromium('web app in a browser', () => {
   const workDir = mkdtempSync(join(tmpdir(), 'agora-web-e2e-'));
   const webRoot = join(workDir, 'dist');
   let stack: EmbeddedStack;
@@ -23,9 +30,6 @@ describe('web app in a browser', () => {
   const dialogs: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`apt-get install -y chromium\` (as root).`);
-    }
     // A private build of the current sources, so a concurrent `vite build` of web/dist cannot race this test.
     execFileSync('npx', ['vite', 'build', '--outDir', webRoot, '--emptyOutDir', '--logLevel', 'error'], {
       cwd: join(REPO_ROOT, 'web'),

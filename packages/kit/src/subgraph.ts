@@ -4,6 +4,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
+import type { DataSource } from 'typeorm';
 import { apolloHandler } from './http';
 import { requestIdFrom } from './ids';
 import { Loaders } from './loaders';
@@ -11,6 +12,8 @@ import type { Identify } from './auth';
 import type { Logger } from './log';
 import type { Viewer } from './viewer';
 import { formatError } from './format-error';
+import { loadSubgraphSchema } from './paths';
+import type { ServiceRuntime } from './service';
 import { startHttpServer, type RunningHttpServer, type Route } from './server';
 
 /** What every subgraph resolver gets; a service extends it with its own stores. */
@@ -48,6 +51,29 @@ export interface SubgraphServerOptions<C extends RequestContext> {
 export interface RunningSubgraph extends RunningHttpServer {
   name: string;
   graphqlUrl: string;
+}
+
+/**
+ * A service's subgraph server from its runtime: SDL from schema/<name>.graphql, the runtime's
+ * host, port, limits and token check, and /readyz answering whether `db` answers.
+ */
+export function serveSubgraph<C extends RequestContext>(
+  runtime: ServiceRuntime,
+  options: Pick<SubgraphServerOptions<C>, 'name' | 'resolvers' | 'context' | 'routes' | 'fallback'> & {
+    db: DataSource;
+  },
+): Promise<RunningSubgraph> {
+  const { db, ...rest } = options;
+  return startSubgraphServer<C>({
+    ...rest,
+    host: runtime.host,
+    port: runtime.port,
+    log: runtime.log,
+    maxBodyBytes: runtime.maxBodyBytes,
+    identify: runtime.identify,
+    typeDefs: loadSubgraphSchema(options.name),
+    ready: () => db.query('SELECT 1').then(() => true),
+  });
 }
 
 export async function startSubgraphServer<C extends RequestContext>(

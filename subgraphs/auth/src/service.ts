@@ -1,9 +1,7 @@
-import { openDatabase } from '@agora/kit/db/datasource';
 import { sendJson } from '@agora/kit/http';
-import { Outbox, outboxMigrations } from '@agora/kit/outbox';
-import { loadSubgraphSchema } from '@agora/kit/paths';
 import type { ServiceDefinition } from '@agora/kit/service';
-import { startSubgraphServer } from '@agora/kit/subgraph';
+import { openServiceStore } from '@agora/kit/service-store';
+import { serveSubgraph } from '@agora/kit/subgraph';
 import { AccessTokens } from './access-tokens';
 import { Accounts } from './accounts';
 import type { Context } from './context';
@@ -25,15 +23,8 @@ export const JWKS_PATH = '/.well-known/jwks.json';
 export const authService: ServiceDefinition = {
   name: 'auth',
   async start(runtime) {
-    const db = await openDatabase({
-      service: 'auth',
-      url: runtime.databaseUrl,
-      dataDir: runtime.dataDir,
-      entities: [],
-      migrations: [...outboxMigrations, ...migrations],
-    });
-    const outbox = new Outbox(db, runtime.infra.events, runtime.log);
-    outbox.start();
+    const store = await openServiceStore({ ...runtime, events: runtime.infra.events }, { service: 'auth', migrations });
+    const { db, outbox } = store;
     const tokens = await AccessTokens.open(new SigningKeyStore(db));
     const accounts = new Accounts(
       db,
@@ -44,17 +35,11 @@ export const authService: ServiceDefinition = {
       new LoginLimiter(runtime.infra.cache),
       parseAdminEmails(process.env.ADMIN_EMAILS),
     );
-    const server = await startSubgraphServer<Context>({
+    const server = await serveSubgraph<Context>(runtime, {
       name: 'auth',
-      host: runtime.host,
-      port: runtime.port,
-      log: runtime.log,
-      maxBodyBytes: runtime.maxBodyBytes,
-      identify: runtime.identify,
-      typeDefs: loadSubgraphSchema('auth'),
+      db,
       resolvers,
       context: (base) => ({ ...base, accounts }),
-      ready: async () => await db.query('SELECT 1').then(() => true),
       routes: {
         [JWKS_PATH]: async (_req, res) => {
           // Verifiers cache it and refetch on an unknown kid; a short max-age keeps rotation quick.
@@ -67,8 +52,7 @@ export const authService: ServiceDefinition = {
       ...server,
       close: async () => {
         await server.close();
-        await outbox.stop();
-        await db.destroy();
+        await store.close();
       },
     };
   },

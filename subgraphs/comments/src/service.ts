@@ -1,9 +1,7 @@
 import { blocksMigrations } from '@agora/kit/blocks';
-import { openDatabase } from '@agora/kit/db/datasource';
-import { Outbox, outboxMigrations } from '@agora/kit/outbox';
-import { loadSubgraphSchema } from '@agora/kit/paths';
 import type { ServiceDefinition } from '@agora/kit/service';
-import { startSubgraphServer } from '@agora/kit/subgraph';
+import { openServiceStore } from '@agora/kit/service-store';
+import { serveSubgraph } from '@agora/kit/subgraph';
 import type { Context } from './context';
 import { consumeReplicas } from './events/consumers';
 import { resolvers } from './resolvers';
@@ -15,37 +13,30 @@ import { PostReplicaEntity, PostReplicaStore } from './store/posts';
 export const commentsService: ServiceDefinition = {
   name: 'comments',
   async start(runtime) {
-    const db = await openDatabase({
-      service: 'comments',
-      url: runtime.databaseUrl,
-      dataDir: runtime.dataDir,
-      entities: [CommentEntity, PostReplicaEntity],
-      migrations: [...outboxMigrations, ...blocksMigrations, ...migrations],
-    });
-    const outbox = new Outbox(db, runtime.infra.events, runtime.log);
-    outbox.start();
+    const store = await openServiceStore(
+      { ...runtime, events: runtime.infra.events },
+      {
+        service: 'comments',
+        entities: [CommentEntity, PostReplicaEntity],
+        migrations: [...blocksMigrations, ...migrations],
+      },
+    );
+    const { db, outbox } = store;
     const posts = new PostReplicaStore(db);
     const comments = new CommentStore(db, outbox, posts);
     const replicas = await consumeReplicas(db, runtime.infra.events, posts);
-    const server = await startSubgraphServer<Context>({
+    const server = await serveSubgraph<Context>(runtime, {
       name: 'comments',
-      host: runtime.host,
-      port: runtime.port,
-      log: runtime.log,
-      maxBodyBytes: runtime.maxBodyBytes,
-      identify: runtime.identify,
-      typeDefs: loadSubgraphSchema('comments'),
+      db,
       resolvers,
       context: (base) => ({ ...base, comments, posts }),
-      ready: async () => await db.query('SELECT 1').then(() => true),
     });
     return {
       ...server,
       close: async () => {
         await server.close();
         await replicas.stop();
-        await outbox.stop();
-        await db.destroy();
+        await store.close();
       },
     };
   },

@@ -1,9 +1,7 @@
 import { blocksMigrations } from '@agora/kit/blocks';
-import { openDatabase } from '@agora/kit/db/datasource';
-import { Outbox, outboxMigrations } from '@agora/kit/outbox';
-import { loadSubgraphSchema } from '@agora/kit/paths';
 import type { ServiceDefinition } from '@agora/kit/service';
-import { startSubgraphServer } from '@agora/kit/subgraph';
+import { openServiceStore } from '@agora/kit/service-store';
+import { serveSubgraph } from '@agora/kit/subgraph';
 import type { Context } from './context';
 import { consumeRelations } from './events/consumers';
 import { resolvers } from './resolvers';
@@ -19,15 +17,11 @@ const CACHE_TTL_MS = 60_000;
 export const forumService: ServiceDefinition = {
   name: 'forum',
   async start(runtime) {
-    const db = await openDatabase({
-      service: 'forum',
-      url: runtime.databaseUrl,
-      dataDir: runtime.dataDir,
-      entities: [PanelEntity, PostEntity],
-      migrations: [...outboxMigrations, ...blocksMigrations, ...migrations],
-    });
-    const outbox = new Outbox(db, runtime.infra.events, runtime.log);
-    outbox.start();
+    const store = await openServiceStore(
+      { ...runtime, events: runtime.infra.events },
+      { service: 'forum', entities: [PanelEntity, PostEntity], migrations: [...blocksMigrations, ...migrations] },
+    );
+    const { db, outbox } = store;
     const cached = { cache: runtime.infra.cache, log: runtime.log, ttlMs: CACHE_TTL_MS };
     const panels = new PanelStore(
       db,
@@ -41,25 +35,18 @@ export const forumService: ServiceDefinition = {
       panels,
     );
     const relations = await consumeRelations(db, runtime.infra.events);
-    const server = await startSubgraphServer<Context>({
+    const server = await serveSubgraph<Context>(runtime, {
       name: 'forum',
-      host: runtime.host,
-      port: runtime.port,
-      log: runtime.log,
-      maxBodyBytes: runtime.maxBodyBytes,
-      identify: runtime.identify,
-      typeDefs: loadSubgraphSchema('forum'),
+      db,
       resolvers,
       context: (base) => ({ ...base, panels, posts }),
-      ready: async () => await db.query('SELECT 1').then(() => true),
     });
     return {
       ...server,
       close: async () => {
         await server.close();
         await relations.stop();
-        await outbox.stop();
-        await db.destroy();
+        await store.close();
       },
     };
   },

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { FsBlobStore } from '@agora/kit/blobs/fs';
 import type { BlobStore } from '@agora/kit/blobs/port';
-import { openDatabase } from '@agora/kit/db/datasource';
 import type { EventLog } from '@agora/kit/events/port';
 import type { Logger } from '@agora/kit/log';
-import { Outbox, outboxMigrations } from '@agora/kit/outbox';
+import type { Outbox } from '@agora/kit/outbox';
+import { openServiceStore } from '@agora/kit/service-store';
 import type { PicturesSettings } from './config';
 import { migrations } from './store/migrations';
 import { PictureStore } from './store/pictures';
@@ -25,15 +25,8 @@ export async function openResources(
   host: { databaseUrl?: string; dataDir?: string; events: EventLog; log: Logger },
   settings: PicturesSettings,
 ): Promise<PictureResources> {
-  const db = await openDatabase({
-    service: 'pictures',
-    url: host.databaseUrl,
-    dataDir: host.dataDir,
-    entities: [],
-    migrations: [...outboxMigrations, ...migrations],
-  });
-  const outbox = new Outbox(db, host.events, host.log);
-  outbox.start();
+  const serviceStore = await openServiceStore(host, { service: 'pictures', migrations });
+  const { db, outbox } = serviceStore;
   // Data kept in memory (tests, throwaway stacks): blobs go to a temp folder removed on close.
   const blobDir =
     settings.blobDir ?? (host.dataDir ? join(host.dataDir, 'blobs') : mkdtempSync(join(tmpdir(), 'agora-blobs-')));
@@ -45,8 +38,7 @@ export async function openResources(
     store: new PictureStore(db, outbox),
     blobs,
     close: async () => {
-      await outbox.stop();
-      await db.destroy();
+      await serviceStore.close();
       await blobs.close();
       if (ephemeral) rmSync(blobDir, { recursive: true, force: true });
     },

@@ -1,6 +1,5 @@
-import { loadSubgraphSchema } from '@agora/kit/paths';
 import type { RunningService, ServiceDefinition, ServiceRuntime } from '@agora/kit/service';
-import { startSubgraphServer } from '@agora/kit/subgraph';
+import { serveSubgraph } from '@agora/kit/subgraph';
 import { picturesSettings, type PicturesSettings } from './config';
 import type { Context } from './context';
 import { startSweeper } from './jobs/sweeper';
@@ -43,17 +42,11 @@ export async function startPictures(runtime: ServiceRuntime, settings: PicturesS
     intervalMs: settings.sweepIntervalMs,
     staleAfterMs: settings.staleJobMs,
   });
-  const server = await startSubgraphServer<Context>({
+  const server = await serveSubgraph<Context>(runtime, {
     name: 'pictures',
-    host: runtime.host,
-    port: runtime.port,
-    log,
-    maxBodyBytes: runtime.maxBodyBytes,
-    identify: runtime.identify,
-    typeDefs: loadSubgraphSchema('pictures'),
+    db,
     resolvers,
     context: (base) => ({ ...base, store, pictures }),
-    ready: async () => await db.query('SELECT 1').then(() => true),
     // /media/pictures/<id>/original|thumbnail (the gateway proxies /media/ here).
     fallback: mediaRoute(store, blobs),
   });

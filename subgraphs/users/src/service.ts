@@ -1,8 +1,6 @@
-import { openDatabase } from '@agora/kit/db/datasource';
-import { Outbox, outboxMigrations } from '@agora/kit/outbox';
-import { loadSubgraphSchema } from '@agora/kit/paths';
 import type { ServiceDefinition } from '@agora/kit/service';
-import { startSubgraphServer } from '@agora/kit/subgraph';
+import { openServiceStore } from '@agora/kit/service-store';
+import { serveSubgraph } from '@agora/kit/subgraph';
 import type { Context } from './context';
 import { consumeRegistrations } from './events/registrations';
 import { resolvers } from './resolvers';
@@ -14,37 +12,26 @@ import { RelationStore } from './store/relations';
 export const usersService: ServiceDefinition = {
   name: 'users',
   async start(runtime) {
-    const db = await openDatabase({
-      service: 'users',
-      url: runtime.databaseUrl,
-      dataDir: runtime.dataDir,
-      entities: [],
-      migrations: [...outboxMigrations, ...migrations],
-    });
-    const outbox = new Outbox(db, runtime.infra.events, runtime.log);
-    outbox.start();
+    const store = await openServiceStore(
+      { ...runtime, events: runtime.infra.events },
+      { service: 'users', migrations },
+    );
+    const { db, outbox } = store;
     const profiles = new ProfileStore(db);
     const relations = new RelationStore(db, outbox, profiles);
     const registrations = await consumeRegistrations(db, runtime.infra.events, profiles);
-    const server = await startSubgraphServer<Context>({
+    const server = await serveSubgraph<Context>(runtime, {
       name: 'users',
-      host: runtime.host,
-      port: runtime.port,
-      log: runtime.log,
-      maxBodyBytes: runtime.maxBodyBytes,
-      identify: runtime.identify,
-      typeDefs: loadSubgraphSchema('users'),
+      db,
       resolvers,
       context: (base) => ({ ...base, profiles, relations }),
-      ready: async () => await db.query('SELECT 1').then(() => true),
     });
     return {
       ...server,
       close: async () => {
         await server.close();
         await registrations.stop();
-        await outbox.stop();
-        await db.destroy();
+        await store.close();
       },
     };
   },
