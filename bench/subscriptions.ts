@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { format } from 'prettier';
 import WebSocket from 'ws';
+import { sleep } from '@agora/kit/testing';
 import { gql } from '@agora/kit/testing-http';
 import { summary, writeResult } from './lib';
 import type { ServerMessage } from './subscriptions-server';
@@ -34,8 +35,6 @@ const USERS = Number(process.env.USERS ?? 50);
 const GAP_MS = Number(process.env.GAP_MS ?? 100);
 const CONNECT_BATCH = 250;
 const DEADLINE_MS = 180_000;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function until(what: string, check: () => boolean, timeoutMs = DEADLINE_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;

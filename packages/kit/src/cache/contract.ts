@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { sleep } from '../testing';
 import type { Cache } from './port';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The behaviour every Cache adapter must have; run once per adapter. */
 export function cacheContract(adapter: string, open: () => Promise<Cache>): void {
