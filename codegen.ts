@@ -1,18 +1,17 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { SUBGRAPHS } from './packages/contracts/src/subgraphs';
 import { existsSync } from 'node:fs';
-import { SUBGRAPHS } from './packages/kit/src/subgraphs';
 
 /**
  * Resolver types for each subgraph (federation mode, mapped to the store records) and
  * typed documents for the web app. Each subgraph lists its mappers in codegen.mappers.json.
  */
-const present = SUBGRAPHS.filter((s) => existsSync(`schema/${s.name}.graphql`));
 
 const config: CodegenConfig = {
   overwrite: true,
   generates: {
     ...Object.fromEntries(
-      present.map(({ name }) => [
+      SUBGRAPHS.map(({ name }) => [
         `subgraphs/${name}/src/__generated__/resolvers-types.ts`,
         {
           schema: `schema/${name}.graphql`,

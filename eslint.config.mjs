@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { boundaries } from './scripts/lint/boundaries.mjs';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/__generated__/**', '.data/**', '.devstack/**'] },
@@ -19,7 +20,9 @@ export default tseslint.config(
         __dirname: 'readonly',
       },
     },
+    plugins: { agora: boundaries },
     rules: {
+      'agora/boundaries': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },

@@ -21,8 +21,7 @@ import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { format } from 'prettier';
 import WebSocket from 'ws';
-import { sleep } from '@agora/kit/testing';
-import { gql } from '@agora/kit/testing-http';
+import { sleep, gql } from '@agora/kit/testing';
 import { summary, writeResult } from './lib';
 import type { ServerMessage } from './subscriptions-server';
 

@@ -5,20 +5,18 @@
  */
 import { composeServices } from '@apollo/composition';
 import { parse, printSchema } from 'graphql';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { defaultSubgraphUrl, SUBGRAPHS } from '../packages/kit/src/subgraphs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { defaultSubgraphUrl, SUBGRAPHS } from '../packages/contracts/src/subgraphs';
 
 export function compose(root = '.'): { supergraph: string; api: string } {
-  const services = SUBGRAPHS.filter(({ name }) => existsSync(`${root}/schema/${name}.graphql`)).map(
-    ({ name, port }) => {
-      const file = `${root}/schema/${name}.graphql`;
-      try {
-        return { name, url: defaultSubgraphUrl(port), typeDefs: parse(readFileSync(file, 'utf8')) };
-      } catch (error) {
-        throw new Error(`${file}: ${(error as Error).message}`);
-      }
-    },
-  );
+  const services = SUBGRAPHS.map(({ name, port }) => {
+    const file = `${root}/schema/${name}.graphql`;
+    try {
+      return { name, url: defaultSubgraphUrl(port), typeDefs: parse(readFileSync(file, 'utf8')) };
+    } catch (error) {
+      throw new Error(`${file}: ${(error as Error).message}`);
+    }
+  });
   const result = composeServices(services);
   if (result.errors) {
     const lines = result.errors.map((e) => `  - [${String(e.extensions.code ?? 'ERROR')}] ${e.message}`);

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { commonEnv, loadConfig, port } from '@agora/kit/config';
 import { REPO_ROOT } from '@agora/kit/paths';
-import { SUBGRAPHS } from '@agora/kit/subgraphs';
+import { SUBGRAPHS } from '@agora/contracts/subgraphs';
 import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './subscriptions';
 
 /**

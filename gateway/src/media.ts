@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
 import { sendJson } from '@agora/kit/http';
 import type { Route } from '@agora/kit/server';
-import { defaultSubgraphUrl, SUBGRAPHS } from '@agora/kit/subgraphs';
+import { defaultSubgraphUrl, SUBGRAPHS } from '@agora/contracts/subgraphs';
 
 /** Request headers worth passing on (conditional requests, tracing), and response headers worth returning. */
 const REQUEST_HEADERS = ['if-none-match', 'if-modified-since', 'x-request-id'];

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '@agora/kit/paths';
 import { createLogger } from '@agora/kit/log';
-import { gql } from '@agora/kit/testing-http';
+import { gql } from '@agora/kit/testing';
 import { gatewayConfig } from '../src/config';
 import { startGateway } from '../src/gateway';
 

@@ -3,8 +3,7 @@ import { MemoryEventLog } from '@agora/kit/events/memory';
 import { newEvent } from '@agora/kit/events/port';
 import { createLogger } from '@agora/kit/log';
 import { MemoryNotices } from '@agora/kit/notices/memory';
-import { sleep } from '@agora/kit/testing';
-import { testTokens } from '@agora/kit/testing-auth';
+import { sleep, testTokens } from '@agora/kit/testing';
 import type { Caller, Execute } from '../src/subscriptions/engine';
 import { SubscriptionEngine } from '../src/subscriptions/engine';
 

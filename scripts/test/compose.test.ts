@@ -17,7 +17,7 @@ import { parse, parseDocument } from 'yaml';
 import { gatewayConfig } from '@agora/gateway/config';
 import { loadConfig } from '@agora/kit/config';
 import { serviceEnvSchema } from '@agora/kit/service';
-import { SUBGRAPHS } from '@agora/kit/subgraphs';
+import { SUBGRAPHS } from '@agora/contracts/subgraphs';
 import schema from '../compose-spec/compose-spec.json';
 
 const ROOT = resolve(__dirname, '../..');
@@ -83,7 +83,7 @@ const isGateway = (s: ComposeService) => serviceArg(s) === 'gateway';
 /** A service whose command is overridden runs another entry point of its image (a worker). */
 const entryOf = (s: ComposeService) =>
   s.command?.at(-1) ?? (isGateway(s) ? 'gateway/src/main.ts' : `subgraphs/${serviceArg(s)}/src/main.ts`);
-const existingSubgraphs = SUBGRAPHS.filter(({ name }) => existsSync(resolve(ROOT, `subgraphs/${name}/src/main.ts`)));
+const existingSubgraphs = SUBGRAPHS;
 
 function sourcesUnder(dir: string): string {
   return readdirSync(resolve(ROOT, dir))

@@ -1,20 +1,15 @@
 import { join } from 'node:path';
 import { MemoryCache } from './cache/memory';
 import type { Cache } from './cache/port';
-import { RedisCache } from './cache/redis';
 import { MemoryDocumentStore } from './documents/memory';
-import { MongoDocumentStore } from './documents/mongo';
 import type { DocumentStore } from './documents/port';
-import { KafkaEventLog } from './events/kafka';
 import { MemoryEventLog } from './events/memory';
 import type { EventLog } from './events/port';
 import { MemoryJobQueue } from './jobs/memory';
 import type { JobQueue } from './jobs/port';
-import { RabbitJobQueue } from './jobs/rabbitmq';
 import type { Logger } from './log';
 import { MemoryNotices } from './notices/memory';
 import type { Notices } from './notices/port';
-import { RabbitNotices } from './notices/rabbitmq';
 
 /** The ports a service can use. One Infra is shared by every service of a process. */
 export interface Infra {
@@ -71,13 +66,22 @@ export async function createInfra(
     .filter(Boolean);
   const ports: Partial<Ports> = {};
   try {
-    ports.cache = env.REDIS_URL ? new RedisCache(env.REDIS_URL, { log }) : new MemoryCache();
+    // Each driver is loaded only when its server is configured: a service loads what it uses.
+    ports.cache = env.REDIS_URL
+      ? new (await import('./cache/redis')).RedisCache(env.REDIS_URL, { log })
+      : new MemoryCache();
     ports.events = brokers?.length
-      ? new KafkaEventLog({ brokers, clientId: options.service, log })
+      ? new (await import('./events/kafka')).KafkaEventLog({ brokers, clientId: options.service, log })
       : new MemoryEventLog();
-    ports.jobs = env.AMQP_URL ? await RabbitJobQueue.open(env.AMQP_URL, log) : new MemoryJobQueue();
-    ports.notices = env.AMQP_URL ? await RabbitNotices.open(env.AMQP_URL, log) : new MemoryNotices();
-    ports.documents = env.MONGO_URL ? await MongoDocumentStore.open(env.MONGO_URL) : memoryDocuments(options.dataDir);
+    ports.jobs = env.AMQP_URL
+      ? await (await import('./jobs/rabbitmq')).RabbitJobQueue.open(env.AMQP_URL, log)
+      : new MemoryJobQueue();
+    ports.notices = env.AMQP_URL
+      ? await (await import('./notices/rabbitmq')).RabbitNotices.open(env.AMQP_URL, log)
+      : new MemoryNotices();
+    ports.documents = env.MONGO_URL
+      ? await (await import('./documents/mongo')).MongoDocumentStore.open(env.MONGO_URL)
+      : memoryDocuments(options.dataDir);
     return withClose(ports as Ports);
   } catch (error) {
     // A server that is unreachable fails the start; close the ports opened before it.

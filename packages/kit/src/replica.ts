@@ -1,4 +1,4 @@
-import { sleep } from './testing';
+import { sleep } from './time';
 
 /**
  * Read-your-writes across services. A service that knows another's entities only through

@@ -4,7 +4,7 @@ import { commonEnv, loadConfig, port } from './config';
 import { createInfra, type Infra } from './infra';
 import { onShutdown } from './lifecycle';
 import { createLogger, type Logger } from './log';
-import { SUBGRAPHS, type SubgraphName } from './subgraphs';
+import { SUBGRAPHS, type SubgraphName } from '@agora/contracts/subgraphs';
 
 /** Everything a service needs from its host, whether embedded or alone in a process. */
 export interface ServiceRuntime {

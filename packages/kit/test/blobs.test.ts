@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { blobStoreContract } from '../src/blobs/contract';
+import { blobStoreContract } from '../src/testing';
 import { FsBlobStore } from '../src/blobs/fs';
 
 const tempRoot = () => mkdtempSync(join(tmpdir(), 'agora-blobs-'));

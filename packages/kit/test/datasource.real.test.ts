@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { openDatabase } from '../src/db/datasource';
-import { describeWithService } from '../src/testing-services';
+import { describeWithService } from '../src/testing';
 
 class Notes1700000000003 implements MigrationInterface {
   name = 'Notes1700000000003';

@@ -11,7 +11,7 @@ import { RabbitJobQueue } from '../src/jobs/rabbitmq';
 import { createLogger } from '../src/log';
 import { MemoryNotices } from '../src/notices/memory';
 import { RabbitNotices } from '../src/notices/rabbitmq';
-import { describeWithService } from '../src/testing-services';
+import { describeWithService } from '../src/testing';
 
 const log = createLogger('infra-test');
 

@@ -3,14 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
-import { postgresPlace } from '../src/db/contract';
+import { postgresPlace, sleep, waitFor, describeWithService } from '../src/testing';
 import { KafkaEventLog } from '../src/events/kafka';
 import { newEvent, type EventEnvelope } from '../src/events/port';
 import { createLogger } from '../src/log';
 import { consumeOnce, Outbox, outboxMigrations } from '../src/outbox';
 import { REPO_ROOT } from '../src/paths';
-import { sleep, waitFor } from '../src/testing';
-import { describeWithService } from '../src/testing-services';
 
 class Panels1700000000004 implements MigrationInterface {
   name = 'Panels1700000000004';

@@ -1,12 +1,9 @@
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
-import { pglitePlace, postgresPlace, type SqlPlace } from '../src/db/contract';
+import { pglitePlace, postgresPlace, type SqlPlace, FlakyEventLog, describeWithService, waitFor } from '../src/testing';
 import { MemoryEventLog } from '../src/events/memory';
 import { newEvent, type EventEnvelope, type EventLog } from '../src/events/port';
 import { createLogger } from '../src/log';
 import { consumeOnce, Outbox, outboxMigrations } from '../src/outbox';
-import { FlakyEventLog } from '../src/testing-events';
-import { describeWithService } from '../src/testing-services';
-import { waitFor } from '../src/testing';
 
 class Things1700000000002 implements MigrationInterface {
   name = 'Things1700000000002';

@@ -1,3 +1,3 @@
-import { pglitePlace, sqlContract } from '../src/db/contract';
+import { pglitePlace, sqlContract } from '../src/testing';
 
 sqlContract('pglite', (options) => pglitePlace(options));

@@ -2,15 +2,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryCache } from '../src/cache/memory';
-import { cacheContract } from '../src/cache/contract';
+import {
+  cacheContract,
+  documentStoreContract,
+  eventLogContract,
+  noticesContract,
+  jobQueueContract,
+} from '../src/testing';
 import { MemoryDocumentStore } from '../src/documents/memory';
-import { documentStoreContract } from '../src/documents/contract';
 import { MemoryEventLog } from '../src/events/memory';
-import { eventLogContract } from '../src/events/contract';
 import { MemoryJobQueue } from '../src/jobs/memory';
 import { MemoryNotices } from '../src/notices/memory';
-import { noticesContract } from '../src/notices/contract';
-import { jobQueueContract } from '../src/jobs/contract';
 
 cacheContract('memory', async () => new MemoryCache());
 eventLogContract('memory', async () => new MemoryEventLog());

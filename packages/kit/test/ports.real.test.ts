@@ -4,24 +4,27 @@ import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
-import { cacheContract } from '../src/cache/contract';
+import {
+  cacheContract,
+  postgresPlace,
+  sqlContract,
+  documentStoreContract,
+  eventLogContract,
+  jobQueueContract,
+  noticesContract,
+  waitFor,
+  describeWithService,
+} from '../src/testing';
 import { RedisCache } from '../src/cache/redis';
-import { postgresPlace, sqlContract } from '../src/db/contract';
-import { documentStoreContract } from '../src/documents/contract';
 import { MongoDocumentStore } from '../src/documents/mongo';
 import type { DocumentStore } from '../src/documents/port';
-import { eventLogContract } from '../src/events/contract';
 import { KafkaEventLog } from '../src/events/kafka';
 import type { EventLog } from '../src/events/port';
-import { jobQueueContract } from '../src/jobs/contract';
 import type { Job, JobQueue } from '../src/jobs/port';
 import { RabbitJobQueue } from '../src/jobs/rabbitmq';
 import { createLogger } from '../src/log';
-import { noticesContract } from '../src/notices/contract';
 import { RabbitNotices } from '../src/notices/rabbitmq';
 import { REPO_ROOT } from '../src/paths';
-import { waitFor } from '../src/testing';
-import { describeWithService } from '../src/testing-services';
 
 /**
  * The contract suites against the real servers devstack runs. Each adapter is wrapped only

@@ -6,7 +6,7 @@ import { MemoryEventLog } from '@agora/kit/events/memory';
 import { newEvent } from '@agora/kit/events/port';
 import { createLogger } from '@agora/kit/log';
 import { consumeOnce, Outbox, outboxMigrations } from '@agora/kit/outbox';
-import { describeWithService } from '@agora/kit/testing-services';
+import { describeWithService } from '@agora/kit/testing';
 import { forbidden } from '@agora/kit/errors';
 import { CommentEntity, CommentStore } from '../src/store/comments';
 import { migrations } from '../src/store/migrations';

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { newEvent, type EventEnvelope } from '@agora/kit/events/port';
 import { embeddedInfra } from '@agora/kit/infra';
-import { sleep, waitFor } from '@agora/kit/testing';
-import { FlakyEventLog } from '@agora/kit/testing-events';
-import { codes } from '@agora/kit/testing-http';
+import { sleep, waitFor, FlakyEventLog, codes } from '@agora/kit/testing';
 import { CommentsUnderTest, newUser } from './harness';
 
 const alice = newUser();

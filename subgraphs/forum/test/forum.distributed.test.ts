@@ -6,7 +6,7 @@ import { openDatabase } from '@agora/kit/db/datasource';
 import { MemoryEventLog } from '@agora/kit/events/memory';
 import { createLogger } from '@agora/kit/log';
 import { Outbox, outboxMigrations } from '@agora/kit/outbox';
-import { describeWithService } from '@agora/kit/testing-services';
+import { describeWithService } from '@agora/kit/testing';
 import { RecordCache } from '../src/store/cache';
 import { migrations } from '../src/store/migrations';
 import { PanelEntity, PanelStore, revivePanel, type PanelRecord } from '../src/store/panels';

@@ -1,8 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sleep, waitFor } from '@agora/kit/testing';
-import { codes } from '@agora/kit/testing-http';
+import { sleep, waitFor, codes } from '@agora/kit/testing';
 import { collectEvents, ForumUnderTest, newUser } from './harness';
 
 const alice = newUser();

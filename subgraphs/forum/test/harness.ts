@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope, EventLog } from '@agora/kit/events/port';
 import type { Infra } from '@agora/kit/infra';
-import { startServiceForTest, type ServiceUnderTest } from '@agora/kit/testing-subgraph';
+import { startServiceForTest, type ServiceUnderTest } from '@agora/kit/testing';
 import type { Viewer } from '@agora/kit/viewer';
 import { forumService } from '../src/service';
 

@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Cache } from '@agora/kit/cache/port';
 import { newEvent } from '@agora/kit/events/port';
 import { embeddedInfra } from '@agora/kit/infra';
-import { sleep, waitFor } from '@agora/kit/testing';
-import { FlakyEventLog } from '@agora/kit/testing-events';
-import { codes } from '@agora/kit/testing-http';
+import { sleep, waitFor, FlakyEventLog, codes } from '@agora/kit/testing';
 import { collectEvents, ForumUnderTest, newUser, type PostView } from './harness';
 
 const alice = newUser();

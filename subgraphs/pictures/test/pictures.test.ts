@@ -1,8 +1,7 @@
 import sharp from 'sharp';
 import type { EventEnvelope } from '@agora/kit/events/port';
 import type { Notice } from '@agora/kit/notices/port';
-import { sleep, waitFor } from '@agora/kit/testing';
-import { codes } from '@agora/kit/testing-http';
+import { sleep, waitFor, codes } from '@agora/kit/testing';
 import type { Viewer } from '@agora/kit/viewer';
 import { THUMBNAIL_QUEUE } from '../src/jobs/thumbnails';
 import { PictureStore } from '../src/store/pictures';

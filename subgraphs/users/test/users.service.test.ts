@@ -4,11 +4,16 @@ import { newEvent, type EventEnvelope } from '@agora/kit/events/port';
 import { embeddedInfra, type Infra } from '@agora/kit/infra';
 import { createLogger } from '@agora/kit/log';
 import type { RunningService } from '@agora/kit/service';
-import { sleep, waitFor } from '@agora/kit/testing';
-import { testTokens } from '@agora/kit/testing-auth';
-import { freshDatabase } from '@agora/kit/testing-databases';
-import { describeWithService } from '@agora/kit/testing-services';
-import { codes, gql, type GraphQLResponse } from '@agora/kit/testing-http';
+import {
+  sleep,
+  waitFor,
+  testTokens,
+  freshDatabase,
+  describeWithService,
+  codes,
+  gql,
+  type GraphQLResponse,
+} from '@agora/kit/testing';
 import { usersService } from '../src/service';
 
 const registration = (userId: string, handle: string, displayName = handle) =>

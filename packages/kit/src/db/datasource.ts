@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
-import { pgliteDriver } from './pglite';
 
 export interface DatabaseOptions {
   /** Owning service; names the PGlite folder and the default PostgreSQL schema. */
@@ -57,6 +56,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     dataDir = join(options.dataDir, 'pg', options.service);
     mkdirSync(dataDir, { recursive: true });
   }
+  // Loaded only in embedded mode: a PostgreSQL service never loads PGlite's WebAssembly.
+  const { pgliteDriver } = await import('./pglite');
   const dataSource = new DataSource({ ...common, driver: pgliteDriver(dataDir) });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });

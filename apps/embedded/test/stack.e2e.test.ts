@@ -1,0 +1,178 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolve } from 'node:path';
+import { startGateway } from '@agora/gateway/gateway';
+import { createLogger } from '@agora/kit/log';
+import { REPO_ROOT } from '@agora/kit/paths';
+import type { EventEnvelope } from '@agora/kit/events/port';
+import { sleep, waitFor, codes, gql } from '@agora/kit/testing';
+import { startEmbeddedStack, type EmbeddedStack } from '../src/stack';
+
+/** The embedded stack on free ports, driven through the gateway like any HTTP client. */
+describe('embedded stack through the gateway', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'agora-e2e-'));
+  let stack: EmbeddedStack;
+  let url: string;
+  const start = async () => {
+    stack = await startEmbeddedStack({ dataDir, gatewayPort: 0, subgraphPort: () => 0 });
+    url = stack.gateway.graphqlUrl;
+  };
+  const panelCount = async () => {
+    const res = await gql<{ panels: { edges: unknown[] } }>(url, '{ panels(first: 100) { edges { cursor } } }');
+    return res.data!.panels.edges.length;
+  };
+  /** Panels are created by a signed-in user. */
+  let authorization: string;
+  const create = (name: string, description?: string) =>
+    gql<{ createPanel: { id: string; slug: string; name: string; description: string; createdAt: string } }>(
+      url,
+      'mutation($input: CreatePanelInput!) { createPanel(input: $input) { id slug name description createdAt } }',
+      { input: { name, description } },
+      { authorization },
+    );
+
+  beforeAll(async () => {
+    await start();
+    const registered = await gql<{ register: { accessToken: string } }>(
+      url,
+      'mutation($input: RegisterInput!) { register(input: $input) { accessToken } }',
+      { input: { email: 'panels@example.com', password: 'Correct-horse-battery-9', handle: 'panel_maker' } },
+    );
+    authorization = `Bearer ${registered.data!.register.accessToken}`;
+  }, 60_000);
+  afterAll(() => stack?.close());
+
+  it('creates a panel and lists it, newest first, with cursor pagination', async () => {
+    const first = await create('General Chat', 'Anything goes');
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.createPanel).toMatchObject({
+      slug: 'general-chat',
+      name: 'General Chat',
+      description: 'Anything goes',
+    });
+    expect(Date.parse(first.data!.createPanel.createdAt)).not.toBeNaN();
+    await create('Photography');
+    await create('Rust & Go');
+
+    const page1 = await gql<{
+      panels: {
+        edges: { cursor: string; node: { name: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
+    }>(url, '{ panels(first: 2) { edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }');
+    expect(page1.data!.panels.edges.map((e) => e.node.name)).toEqual(['Rust & Go', 'Photography']);
+    expect(page1.data!.panels.pageInfo.hasNextPage).toBe(true);
+    const page2 = await gql<{ panels: { edges: { node: { name: string } }[]; pageInfo: { hasNextPage: boolean } } }>(
+      url,
+      'query($after: String) { panels(first: 2, after: $after) { edges { node { name } } pageInfo { hasNextPage } } }',
+      { after: page1.data!.panels.pageInfo.endCursor },
+    );
+    expect(page2.data!.panels.edges.map((e) => e.node.name)).toEqual(['General Chat']);
+    expect(page2.data!.panels.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('publishes exactly one panel.created event per panel, with the envelope of DESIGN.md', async () => {
+    const seen: EventEnvelope[] = [];
+    const consumer = await stack.infra.events.subscribe({
+      group: `test-${Date.now()}`,
+      topics: ['forum.panels'],
+      handle: async (event) => void seen.push(event),
+    });
+    const { data } = await create('Event Horizon');
+    await waitFor('the event', () => seen.length >= 1);
+    await sleep(200);
+    await consumer.stop();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      type: 'panel.created',
+      version: 1,
+      occurredAt: expect.any(String),
+      source: 'forum',
+      subject: data!.createPanel.id,
+      actorId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      data: expect.objectContaining({ id: data!.createPanel.id, slug: 'event-horizon', name: 'Event Horizon' }),
+    });
+  });
+
+  it('finds a panel by id and by slug, and answers null for an unknown one', async () => {
+    const { data } = await create('Board Games');
+    const { id } = data!.createPanel;
+    const byId = await gql<{ panel: { slug: string } }>(url, 'query($id: ID) { panel(id: $id) { slug } }', { id });
+    expect(byId.data!.panel.slug).toBe('board-games');
+    const bySlug = await gql<{ panel: { id: string } }>(url, '{ panel(slug: "Board-Games") { id } }');
+    expect(bySlug.data!.panel.id).toBe(id);
+    const unknown = await gql(url, '{ a: panel(slug: "nope") { id } b: panel(id: "not-a-uuid") { id } }');
+    expect(unknown.data).toEqual({ a: null, b: null });
+    expect(codes(await gql(url, '{ panel { id } }'))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('refuses bad input with a code and writes nothing', async () => {
+    const before = await panelCount();
+    const anonymous = await gql(url, 'mutation { createPanel(input: { name: "Anonymous" }) { id } }');
+    expect(codes(anonymous)).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await create(''))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await create('ab'))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await create('x'.repeat(81)))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await create('general   CHAT'))).toEqual(['CONFLICT']);
+    expect(codes(await gql(url, '{ panels(first: 1000) { edges { cursor } } }'))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await gql(url, '{ panels(after: "forged") { edges { cursor } } }'))).toEqual(['BAD_USER_INPUT']);
+    expect(await panelCount()).toBe(before);
+  });
+
+  it('answers malformed and invalid operations with GraphQL error codes', async () => {
+    const parse = await gql(url, '{ panels(first: ');
+    expect(parse.status).toBe(400);
+    expect(codes(parse)).toEqual(['GRAPHQL_PARSE_FAILED']);
+    const invalid = await gql(url, '{ panels { nope } }');
+    expect(codes(invalid)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    const missingInput = await gql(url, 'mutation { createPanel { id } }');
+    expect(codes(missingInput)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+
+  it('limits query depth', async () => {
+    // A gateway with a tight depth limit in front of the same subgraphs.
+    const strict = await startGateway({
+      host: '127.0.0.1',
+      port: 0,
+      log: createLogger('gateway-test'),
+      supergraphPath: resolve(REPO_ROOT, 'schema/supergraph.graphql'),
+      subgraphUrls: Object.fromEntries(stack.services.map((s) => [s.name, s.graphqlUrl])),
+      maxBodyBytes: 1024,
+      maxDepth: 2,
+    });
+    try {
+      expect((await gql(strict.graphqlUrl, '{ panels { edges { cursor } } }')).errors).toBeUndefined(); // depth 2
+      const deep = await gql(strict.graphqlUrl, '{ panels { edges { node { id } } } }');
+      expect(deep.errors?.[0]?.message).toMatch(/exceeds maximum operation depth of 2/);
+      expect(codes(deep)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('refuses a body over the limit with 413 before reading it all', async () => {
+    const huge = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ __typename } # ${'x'.repeat(16 * 1024 * 1024)}` }),
+    });
+    expect(huge.status).toBe(413);
+    expect(codes((await huge.json()) as never)).toEqual(['PAYLOAD_TOO_LARGE']);
+  });
+
+  it('serves health checks', async () => {
+    expect((await fetch(`${stack.gateway.url}/healthz`)).status).toBe(200);
+    for (const service of stack.services) expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
+  });
+
+  it('keeps data across a restart', async () => {
+    const before = await panelCount();
+    await stack.close();
+    await start();
+    expect(await panelCount()).toBe(before);
+    const again = await gql<{ panel: { name: string } }>(url, '{ panel(slug: "general-chat") { name } }');
+    expect(again.data!.panel.name).toBe('General Chat');
+  }, 60_000);
+});

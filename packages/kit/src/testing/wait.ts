@@ -1,0 +1,26 @@
+/** Helpers for tests and contract suites (never imported by production code). */
+
+import { sleep } from '../time';
+
+export { sleep };
+
+/** Polls until `check` returns a truthy value; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** The extensions (code, field…) of the API error `fn` throws; fails if it throws none. */
+export function refusal(fn: () => unknown): { code?: string; field?: string } | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { extensions?: { code?: string; field?: string } }).extensions;
+  }
+  throw new Error('expected an error');
+}
