@@ -7,6 +7,7 @@ import { composeServices } from '@apollo/composition';
 import { parse, printSchema } from 'graphql';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { defaultSubgraphUrl, SUBGRAPHS } from '../packages/contracts/src/subgraphs';
+import { checkEventDirectives } from './event-check';
 
 export function compose(root = '.'): { supergraph: string; api: string } {
   const services = SUBGRAPHS.map(({ name, port }) => {
@@ -17,6 +18,12 @@ export function compose(root = '.'): { supergraph: string; api: string } {
       throw new Error(`${file}: ${(error as Error).message}`);
     }
   });
+  const eventProblems = services.flatMap(({ name }) =>
+    checkEventDirectives(name, readFileSync(`${root}/schema/${name}.graphql`, 'utf8')),
+  );
+  if (eventProblems.length > 0) {
+    throw new Error(`Event directives do not match the catalogue:\n${eventProblems.map((p) => `  - ${p}`).join('\n')}`);
+  }
   const result = composeServices(services);
   if (result.errors) {
     const lines = result.errors.map((e) => `  - [${String(e.extensions.code ?? 'ERROR')}] ${e.message}`);

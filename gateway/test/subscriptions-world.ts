@@ -1,6 +1,6 @@
 import { buildSchema, graphql, type FormattedExecutionResult } from 'graphql';
 import { MemoryEventLog } from '@agora/kit/events/memory';
-import { newEvent } from '@agora/kit/events/port';
+import { postCreated, userBlocked, userUnblocked, type EventDefinition } from '@agora/contracts/events';
 import { createLogger } from '@agora/kit/log';
 import { MemoryNotices } from '@agora/kit/notices/memory';
 import { sleep, testTokens } from '@agora/kit/testing';
@@ -69,6 +69,17 @@ interface PostRow {
   authorId: string;
   title: string;
   body: string;
+}
+
+/** A catalogue post event (post.created unless said otherwise) for a test row, as the forum's outbox would write it. */
+export function postEventOf(row: PostRow, definition: EventDefinition = postCreated) {
+  const at = new Date().toISOString();
+  const data = { id: row.id, panelId: row.panelId, authorId: row.authorId, title: row.title, body: row.body };
+  return definition.build({
+    subject: row.id,
+    actorId: row.authorId,
+    data: { ...data, tags: [], createdAt: at, updatedAt: at },
+  });
 }
 
 export async function testWorld(
@@ -157,15 +168,17 @@ export async function testWorld(
     /** Stores a post and publishes its post.created, as the forum's outbox would. */
     createPost: async (row: PostRow) => {
       posts.set(row.id, row);
-      await events.publish('forum.posts', [
-        newEvent({ type: 'post.created', source: 'forum', subject: row.id, data: { ...row } }),
-      ]);
+      await events.publish('forum.posts', [postEventOf(row)]);
     },
     relation: async (type: 'user.blocked' | 'user.unblocked', actorId: string, targetId: string) => {
       if (type === 'user.blocked') blocks.add(`${actorId}:${targetId}`);
       else blocks.delete(`${actorId}:${targetId}`);
       await events.publish('users.relations', [
-        newEvent({ type, source: 'users', subject: actorId, data: { actorId, targetId } }),
+        (type === 'user.blocked' ? userBlocked : userUnblocked).build({
+          subject: actorId,
+          actorId,
+          data: { actorId, targetId },
+        }),
       ]);
     },
     pictureProcessed: async (id: string, ownerId: string) => {

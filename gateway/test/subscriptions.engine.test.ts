@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { buildSchema } from 'graphql';
+import { commentCreated, postUpdated } from '@agora/contracts/events';
+import { deadLetterTopic, type DeadLetter } from '@agora/kit/events/consume';
 import { newEvent } from '@agora/kit/events/port';
 import { sleep, waitFor } from '@agora/kit/testing';
 import type { Caller, Opened, Payload } from '../src/subscriptions/engine';
-import { collect, TEST_SDL, testWorld, type TestWorld } from './subscriptions-world';
+import { collect, postEventOf, TEST_SDL, testWorld, type TestWorld } from './subscriptions-world';
 
 /** The transport-agnostic core: matching, sharing, rights, order and limits, without HTTP. */
 describe('subscription engine', () => {
@@ -139,8 +141,7 @@ describe('subscription engine', () => {
     });
     const seen = collect(stream(await open('subscription { postAdded { title } }', world.anonymous())));
     world.posts.set(id, { id, panelId: panelA, authorId: alice, title: '', body: '' });
-    const event = () =>
-      newEvent({ type: 'post.created', source: 'forum', subject: id, data: { id, panelId: panelA, authorId: alice } });
+    const event = () => postEventOf({ id, panelId: panelA, authorId: alice, title: '', body: '' });
     await world.events.publish('forum.posts', [event(), event(), event(), event(), event()]);
     await waitFor('five', () => seen.length === 5);
     expect(seen.map((p) => (p.data as { postAdded: { title: string } }).postAdded.title)).toEqual([
@@ -157,30 +158,49 @@ describe('subscription engine', () => {
     const seen = collect(stream(await open('subscription { postAdded { id } }', world.anonymous())));
     const created = post(panelA);
     world.posts.set(created.id, created);
-    const event = newEvent({ type: 'post.created', source: 'forum', subject: created.id, data: created });
+    const event = postEventOf(created);
     await world.events.publish('forum.posts', [event, event]);
     await settle([seen]);
     expect(seen).toHaveLength(2); // the post once, and the marker
   });
 
-  it('ignores other event types and events without their subject id', async () => {
+  it('ignores other event types, and dead-letters an event whose payload does not fit the catalogue', async () => {
+    world = await testWorld();
+    const letters: DeadLetter[] = [];
+    await world.events.subscribe({
+      group: 'dead-letter-reader',
+      topics: [deadLetterTopic('gateway')],
+      handle: async (event) => void letters.push(event.data as DeadLetter),
+    });
+    const seen = collect(stream(await open('subscription { postAdded { id } }', world.anonymous())));
+    const created = post(panelA);
+    world.posts.set(created.id, created);
+    const unfit = newEvent({ type: 'post.created', source: 'forum', subject: created.id, data: { panelId: panelA } });
+    await world.events.publish('forum.posts', [postEventOf(created, postUpdated), unfit]);
+    await settle([seen]);
+    expect(seen).toHaveLength(1); // only the marker
+    await waitFor('the dead letter', () => letters.length === 1);
+    expect(letters[0]).toMatchObject({ group: 'gateway', topic: 'forum.posts', event: { id: unfit.id } });
+    expect(letters[0]!.reason).toMatch(/^id: /);
+  });
+
+  it('accepts a newer minor version of an event it reads', async () => {
     world = await testWorld();
     const seen = collect(stream(await open('subscription { postAdded { id } }', world.anonymous())));
     const created = post(panelA);
     world.posts.set(created.id, created);
+    const newer = postEventOf(created);
     await world.events.publish('forum.posts', [
-      newEvent({ type: 'post.updated', source: 'forum', subject: created.id, data: created }),
-      newEvent({ type: 'post.created', source: 'forum', subject: created.id, data: { panelId: panelA } }),
+      { ...newer, version: '1.7', data: { ...newer.data, mood: 'new field' } },
     ]);
-    await settle([seen]);
-    expect(seen).toHaveLength(1);
+    await waitFor('the newer event', () => seen.some((p) => JSON.stringify(p).includes(created.id)));
   });
 
   it('does not deliver an entity the resolution cannot see', async () => {
     world = await testWorld();
     const seen = collect(stream(await open('subscription { postAdded { id } }', world.anonymous())));
     await world.events.publish('forum.posts', [
-      newEvent({ type: 'post.created', source: 'forum', subject: 'gone', data: { id: 'gone', panelId: panelA } }),
+      postEventOf({ id: 'gone', panelId: panelA, authorId: alice, title: '', body: '' }),
     ]);
     await settle([seen]);
     expect(seen).toHaveLength(1);
@@ -339,7 +359,18 @@ describe('subscription engine', () => {
       stream(await open(`subscription { commentAdded(postId: "${created.id}") { title } }`, world.anonymous())),
     );
     await world.events.publish('comments.comments', [
-      newEvent({ type: 'comment.created', source: 'comments', subject: 'c1', data: { id: 'c1', postId: created.id } }),
+      commentCreated.build({
+        subject: 'c1',
+        data: {
+          id: 'c1',
+          postId: created.id,
+          authorId: alice,
+          parentId: null,
+          body: 'hi',
+          createdAt: new Date().toISOString(),
+          updatedAt: new Date().toISOString(),
+        },
+      }),
     ]);
     await world.createPost(post(panelA));
     await waitFor('both', () => seen.length === 1 && before.length === 1);

@@ -1,4 +1,3 @@
-import type { EventEnvelope } from '@agora/kit/events/port';
 import type { Caller } from './engine';
 
 /**
@@ -34,12 +33,10 @@ export class BlockList {
     return asked;
   }
 
-  /** Applies a users.relations event. */
-  apply(event: EventEnvelope): void {
-    const { actorId, targetId } = event.data as { actorId?: string; targetId?: string };
-    if (!actorId || !targetId) return;
-    if (event.type === 'user.blocked') this.remember(`${actorId}:${targetId}`, true);
-    if (event.type === 'user.unblocked') this.remember(`${actorId}:${targetId}`, false);
+  /** Applies a users.relations event (its data parsed by the catalogue). */
+  apply(type: string, { actorId, targetId }: { actorId: string; targetId: string }): void {
+    if (type === 'user.blocked') this.remember(`${actorId}:${targetId}`, true);
+    if (type === 'user.unblocked') this.remember(`${actorId}:${targetId}`, false);
   }
 
   private remember(key: string, value: boolean | Promise<boolean>): void {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { GraphQLError, type DocumentNode, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Identify } from '@agora/kit/auth';
-import { RELATIONS_TOPIC } from '@agora/kit/blocks';
+import { findEvent, findNotice, TOPICS } from '@agora/contracts/events';
+import { readEvent, readNotice } from '@agora/kit/events/consume';
 import { apiError, unauthenticated } from '@agora/kit/errors';
 import type { Consumer, EventEnvelope, EventLog } from '@agora/kit/events/port';
 import type { Logger } from '@agora/kit/log';
@@ -173,7 +174,7 @@ export class SubscriptionEngine {
     const topics = new Set<string>();
     for (const field of fields) {
       if (field.source.kind === 'kafka') topics.add(field.source.topic);
-      if (field.author) topics.add(RELATIONS_TOPIC);
+      if (field.author) topics.add(TOPICS.usersRelations);
       if (field.source.kind === 'notice' && !this.consumed.has(`notice:${field.source.routingKey}`)) {
         this.consumed.add(`notice:${field.source.routingKey}`);
         this.consumers.push(await this.options.notices.subscribe(field.source.routingKey, (n) => this.onNotice(n)));
@@ -196,19 +197,30 @@ export class SubscriptionEngine {
 
   private async onEvent(event: EventEnvelope, topic: string): Promise<void> {
     if (this.recentEvents.seen(event.id)) return;
-    if (topic === RELATIONS_TOPIC) this.blocks.apply(event);
+    // Only catalogue events are read (composition checks every @event names one), and only
+    // once they parse; one that does not is dead-lettered.
+    const definition = findEvent(topic, event.type);
+    if (!definition) return;
+    const where = { events: this.options.events, log: this.options.log, group: 'gateway', topic };
+    const data = await readEvent(definition, event, where);
+    if (data === undefined) return;
+    if (topic === TOPICS.usersRelations) this.blocks.apply(event.type, data as { actorId: string; targetId: string });
     for (const field of this.schema?.fields.values() ?? []) {
       const { source } = field;
       if (source.kind === 'kafka' && source.topic === topic && source.type === event.type) {
-        await this.dispatch(field, event.data);
+        await this.dispatch(field, data);
       }
     }
   }
 
   private async onNotice(notice: { routingKey: string; data: unknown }): Promise<void> {
+    const definition = findNotice(notice.routingKey);
+    if (!definition) return;
+    const data = readNotice(definition, notice.data, this.options.log);
+    if (data === undefined) return;
     for (const field of this.schema?.fields.values() ?? []) {
       if (field.source.kind === 'notice' && field.source.routingKey === notice.routingKey) {
-        await this.dispatch(field, notice.data);
+        await this.dispatch(field, data);
       }
     }
   }

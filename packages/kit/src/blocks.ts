@@ -1,5 +1,7 @@
-import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
-import type { EventEnvelope } from './events/port';
+import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { userBlocked, userUnblocked } from '@agora/contracts/events';
+import { on, type EventHandler } from './events/consume';
+import { consumeOnce } from './outbox';
 
 /**
  * A local copy of who blocked whom, for services that hide a blocked author's content
@@ -7,8 +9,6 @@ import type { EventEnvelope } from './events/port';
  * them on `users.relations`; each service keeps its own `blocks` table from those events,
  * so lists can filter in the same SQL query that reads them.
  */
-export const RELATIONS_TOPIC = 'users.relations';
-
 export class CreateBlocks1650000000000 implements MigrationInterface {
   name = 'CreateBlocks1650000000000';
 
@@ -29,22 +29,27 @@ export class CreateBlocks1650000000000 implements MigrationInterface {
 /** Put after `outboxMigrations` in the migration list of a service that hides blocked authors. */
 export const blocksMigrations = [CreateBlocks1650000000000];
 
-interface RelationData {
-  actorId: string;
-  targetId: string;
-}
-
-/** Applies a `users.relations` event (run it inside `consumeOnce`); follows are ignored. */
-export async function applyRelationEvent(tx: EntityManager, event: EventEnvelope): Promise<void> {
-  const { actorId, targetId } = event.data as RelationData;
-  if (event.type === 'user.blocked') {
-    await tx.query(`INSERT INTO blocks (blocker_id, blocked_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-      actorId,
-      targetId,
-    ]);
-  } else if (event.type === 'user.unblocked') {
-    await tx.query(`DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2`, [actorId, targetId]);
-  }
+/**
+ * The handlers that keep the local `blocks` table from users.relations (follows are not
+ * this table's business), each event applied once for `group`. Add them to the service's
+ * `consume` call.
+ */
+export function blockHandlers(db: DataSource, group: string): EventHandler[] {
+  return [
+    on(userBlocked, async (data, event) => {
+      await consumeOnce(db, group, event, (tx: EntityManager) =>
+        tx.query(`INSERT INTO blocks (blocker_id, blocked_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+          data.actorId,
+          data.targetId,
+        ]),
+      );
+    }),
+    on(userUnblocked, async (data, event) => {
+      await consumeOnce(db, group, event, (tx: EntityManager) =>
+        tx.query(`DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2`, [data.actorId, data.targetId]),
+      );
+    }),
+  ];
 }
 
 /**

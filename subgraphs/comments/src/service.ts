@@ -24,7 +24,7 @@ export const commentsService: ServiceDefinition = {
     const { db, outbox } = store;
     const posts = new PostReplicaStore(db);
     const comments = new CommentStore(db, outbox, posts);
-    const replicas = await consumeReplicas(db, runtime.infra.events, posts);
+    const replicas = await consumeReplicas(db, runtime.infra.events, posts, runtime.log);
     const server = await serveSubgraph<Context>(runtime, {
       name: 'comments',
       db,

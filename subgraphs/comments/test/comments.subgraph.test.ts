@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { newEvent, type EventEnvelope } from '@agora/kit/events/port';
 import { embeddedInfra } from '@agora/kit/infra';
-import { sleep, waitFor, FlakyEventLog, codes } from '@agora/kit/testing';
+import { sleep, waitFor, FlakyEventLog, codes, collectDeadLetters } from '@agora/kit/testing';
 import { CommentsUnderTest, newUser } from './harness';
 
 const alice = newUser();
@@ -26,6 +26,17 @@ describe('comments subgraph', () => {
     comments = await CommentsUnderTest.start();
   });
   afterAll(() => comments.close());
+
+  it('dead-letters a forum.posts event that does not fit the catalogue, and still reads the next', async () => {
+    const letters = await collectDeadLetters(comments.infra.events, 'comments');
+    const unfit = newEvent({ type: 'post.created', source: 'forum', subject: randomUUID(), data: { id: 'x' } });
+    await comments.infra.events.publish('forum.posts', [unfit]);
+    const postId = await comments.newPost(alice);
+    expect((await comments.addComment(bob, { postId, body: 'after the unfit one' })).errors).toBeUndefined();
+    await waitFor('the dead letter', () => letters.length === 1);
+    expect(letters[0]).toMatchObject({ group: 'comments', topic: 'forum.posts', event: { id: unfit.id } });
+    expect(letters[0]!.reason).toMatch(/authorId/);
+  });
 
   it('adds comments and threaded replies, counted and listed newest first on the post', async () => {
     const postId = await comments.newPost(alice); // announced a moment ago: read-your-writes
@@ -188,7 +199,7 @@ describe('comments subgraph', () => {
     await events.stop();
     const envelope = (subject: string) => ({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      version: 1,
+      version: '1.0',
       occurredAt: expect.any(String),
       source: 'comments',
       subject,

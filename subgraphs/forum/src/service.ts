@@ -34,7 +34,7 @@ export const forumService: ServiceDefinition = {
       new RecordCache<PostRecord>({ ...cached, prefix: 'forum:post:', revive: revivePost }),
       panels,
     );
-    const relations = await consumeRelations(db, runtime.infra.events);
+    const relations = await consumeRelations(db, runtime.infra.events, runtime.log);
     const server = await serveSubgraph<Context>(runtime, {
       name: 'forum',
       db,

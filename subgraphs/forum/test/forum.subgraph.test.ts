@@ -93,7 +93,7 @@ describe('forum subgraph: panels', () => {
       {
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         type: 'panel.created',
-        version: 1,
+        version: '1.0',
         occurredAt: expect.any(String),
         source: 'forum',
         subject: data!.createPanel.id,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Cache } from '@agora/kit/cache/port';
 import { newEvent } from '@agora/kit/events/port';
 import { embeddedInfra } from '@agora/kit/infra';
-import { sleep, waitFor, FlakyEventLog, codes } from '@agora/kit/testing';
+import { sleep, waitFor, FlakyEventLog, codes, collectDeadLetters } from '@agora/kit/testing';
 import { collectEvents, ForumUnderTest, newUser, type PostView } from './harness';
 
 const alice = newUser();
@@ -188,7 +188,7 @@ describe('forum subgraph: posts', () => {
     };
     const envelope = {
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      version: 1,
+      version: '1.0',
       occurredAt: expect.any(String),
       source: 'forum',
       subject: post.id,
@@ -229,8 +229,16 @@ describe('forum subgraph: posts', () => {
         data: { actorId: carol.id, targetId: bob.id },
       });
 
-    await forum.infra.events.publish('users.relations', [relation('user.followed'), relation('user.blocked')]);
+    const letters = await collectDeadLetters(forum.infra.events, 'forum');
+    const unfit = newEvent({ type: 'user.blocked', source: 'users', subject: carol.id, data: { actorId: carol.id } });
+    // A newer minor version with a field this consumer does not know yet is read all the same.
+    const newerBlock = { ...relation('user.blocked'), version: '1.2' };
+    newerBlock.data = { ...newerBlock.data, note: 'spam' } as typeof newerBlock.data;
+    await forum.infra.events.publish('users.relations', [unfit, relation('user.followed'), newerBlock]);
     await waitFor('the block to apply', async () => (await forum.post(carol, byBob.id)) === null);
+    await waitFor('the dead letter', () => letters.length === 1);
+    expect(letters[0]).toMatchObject({ group: 'forum', topic: 'users.relations', event: { id: unfit.id } });
+    expect(letters[0]!.reason).toMatch(/targetId/);
     expect((await forum.panelPosts(carol, panel)).titles).toEqual(['by alice']);
     expect(await forum.userPosts(carol, bob.id)).toEqual([]);
     // Others, and anonymous readers, still see bob's post.

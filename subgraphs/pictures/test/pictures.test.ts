@@ -244,7 +244,7 @@ describe('pictures subgraph', () => {
       width: 40,
       height: 30,
     };
-    expect(mine[0]).toMatchObject({ source: 'pictures', subject: id, actorId: alice.id, version: 1 });
+    expect(mine[0]).toMatchObject({ source: 'pictures', subject: id, actorId: alice.id, version: '1.0' });
     expect(mine[0]!.data).toEqual({ ...data, byteSize: expect.any(Number), status: 'PROCESSING', createdAt });
     expect(mine[1]!.data).toEqual({ ...data, byteSize: expect.any(Number), status: 'READY', createdAt });
     await waitFor('the READY notice', () => notices.find((n) => (n.data as { pictureId: string }).pictureId === id));

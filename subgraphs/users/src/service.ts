@@ -19,7 +19,7 @@ export const usersService: ServiceDefinition = {
     const { db, outbox } = store;
     const profiles = new ProfileStore(db);
     const relations = new RelationStore(db, outbox, profiles);
-    const registrations = await consumeRegistrations(db, runtime.infra.events, profiles);
+    const registrations = await consumeRegistrations(db, runtime.infra.events, profiles, runtime.log);
     const server = await serveSubgraph<Context>(runtime, {
       name: 'users',
       db,

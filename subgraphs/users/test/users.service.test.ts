@@ -10,6 +10,7 @@ import {
   testTokens,
   freshDatabase,
   describeWithService,
+  collectDeadLetters,
   codes,
   gql,
   type GraphQLResponse,
@@ -91,6 +92,27 @@ function usersSuite(database: () => Promise<{ url?: string; drop: () => Promise<
     await service?.close();
     await infra?.close();
     await drop?.();
+  });
+
+  it('dead-letters a registration that does not fit the catalogue, and reads a newer minor version', async () => {
+    const letters = await collectDeadLetters(infra.events, 'users');
+    const unfit = newEvent({
+      type: 'user.registered',
+      source: 'auth',
+      subject: randomUUID(),
+      data: { handle: 'nobody' },
+    });
+    const id = randomUUID();
+    const newer = { ...registration(id, 'newerminor'), version: '1.5' };
+    newer.data = { ...newer.data, locale: 'fr' } as typeof newer.data;
+    await infra.events.publish('auth.users', [unfit, newer]);
+    await waitFor(
+      'the newer-minor profile',
+      async () => (await call(`{ user(handle: "newerminor") { id } }`)).data?.user,
+    );
+    await waitFor('the dead letter', () => letters.length === 1);
+    expect(letters[0]).toMatchObject({ group: 'users', topic: 'auth.users', event: { id: unfit.id } });
+    expect(letters[0]!.reason).toMatch(/userId/);
   });
 
   it('creates one profile per registration, however often the event is delivered', async () => {

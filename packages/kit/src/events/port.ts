@@ -1,32 +1,6 @@
-import { randomUUID } from 'node:crypto';
-
-/** DESIGN.md's event envelope. `subject` is the entity id and the partition key. */
-export interface EventEnvelope<D = unknown> {
-  id: string;
-  type: string;
-  version: number;
-  occurredAt: string;
-  source: string;
-  subject: string;
-  actorId?: string;
-  data: D;
-}
-
-export function newEvent<D>(fields: {
-  type: string;
-  source: string;
-  subject: string;
-  data: D;
-  actorId?: string;
-  version?: number;
-}): EventEnvelope<D> {
-  return {
-    id: randomUUID(),
-    version: 1,
-    occurredAt: new Date().toISOString(),
-    ...fields,
-  };
-}
+/** The envelope and its low-level builder live in the contracts; producers use the catalogue's `build`. */
+export { newEvent, type EventEnvelope } from '@agora/contracts/events';
+import type { EventEnvelope } from '@agora/contracts/events';
 
 export interface ConsumerOptions {
   /** Consumer group: each group receives every event once; its members share them. */

@@ -1,13 +1,7 @@
-import { newEvent } from '@agora/kit/events/port';
+import { TOPICS as CATALOGUE, userRegistered as registered } from '@agora/contracts/events';
 
 /** Kafka topics auth publishes (DESIGN.md), keyed by the user id. */
-export const TOPICS = { users: 'auth.users' } as const;
+export const TOPICS = { users: CATALOGUE.authUsers } as const;
 
 export const userRegistered = (account: { userId: string; handle: string; displayName: string }) =>
-  newEvent({
-    type: 'user.registered',
-    source: 'auth',
-    subject: account.userId,
-    actorId: account.userId,
-    data: { userId: account.userId, handle: account.handle, displayName: account.displayName },
-  });
+  registered.build({ subject: account.userId, actorId: account.userId, data: account });

@@ -1,19 +1,20 @@
-import { newEvent } from '@agora/kit/events/port';
+import { TOPICS as CATALOGUE, commentCreated, commentDeleted, commentUpdated } from '@agora/contracts/events';
 import type { CommentRecord } from '../store/comments';
 
 /** The Kafka topic the comments service publishes (DESIGN.md), keyed by comment id. */
-export const TOPICS = { comments: 'comments.comments' } as const;
+export const TOPICS = { comments: CATALOGUE.comments } as const;
 
-/** The forum's topic this service replicates posts from. */
-export const FORUM_POSTS = 'forum.posts';
+const COMMENT_EVENTS = {
+  'comment.created': commentCreated,
+  'comment.updated': commentUpdated,
+  'comment.deleted': commentDeleted,
+} as const;
 
-export type CommentEventType = 'comment.created' | 'comment.updated' | 'comment.deleted';
+export type CommentEventType = keyof typeof COMMENT_EVENTS;
 
 /** comment.created / comment.updated / comment.deleted: the comment as it is after the write. */
 export const commentEvent = (type: CommentEventType, comment: CommentRecord, actorId: string) =>
-  newEvent({
-    type,
-    source: 'comments',
+  COMMENT_EVENTS[type].build({
     subject: comment.id,
     actorId,
     data: {

@@ -1,5 +1,4 @@
 import { EntitySchema, In, type DataSource, type EntityManager, type Repository } from 'typeorm';
-import type { EventEnvelope } from '@agora/kit/events/port';
 import { isUuid } from '@agora/kit/ids';
 
 /**
@@ -28,7 +27,8 @@ export const PostReplicaEntity = new EntitySchema<PostRecord>({
 /** A post this service has not heard of yet: no comments can exist on it. */
 export const unknownPost = (id: string): PostRecord => ({ id, authorId: '', deleted: false, commentCount: 0 });
 
-interface PostEventData {
+/** What the replica keeps of a forum.posts event's post. */
+export interface PostFacts {
   id: string;
   authorId: string;
 }
@@ -45,16 +45,19 @@ export class PostReplicaStore {
     return valid.length === 0 ? [] : this.repo.findBy({ id: In(valid) });
   }
 
-  /** Applies a forum.posts event (inside `consumeOnce`); the upserts make any order of arrival safe. */
-  async apply(tx: EntityManager, event: EventEnvelope): Promise<void> {
-    const { id, authorId } = event.data as PostEventData;
-    if (event.type === 'post.deleted') {
-      await tx.query(
-        `INSERT INTO posts (id, author_id, deleted) VALUES ($1, $2, true) ON CONFLICT (id) DO UPDATE SET deleted = true`,
-        [id, authorId],
-      );
-    } else {
-      await tx.query(`INSERT INTO posts (id, author_id) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [id, authorId]);
-    }
+  /** A created or edited post (run inside `consumeOnce`): the upserts make any order of arrival safe. */
+  async keep(tx: EntityManager, post: PostFacts): Promise<void> {
+    await tx.query(`INSERT INTO posts (id, author_id) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [
+      post.id,
+      post.authorId,
+    ]);
+  }
+
+  /** A deleted post: it stays deleted whatever arrives after. */
+  async markDeleted(tx: EntityManager, post: PostFacts): Promise<void> {
+    await tx.query(
+      `INSERT INTO posts (id, author_id, deleted) VALUES ($1, $2, true) ON CONFLICT (id) DO UPDATE SET deleted = true`,
+      [post.id, post.authorId],
+    );
   }
 }

@@ -1,18 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { applyRelationEvent, RELATIONS_TOPIC } from '@agora/kit/blocks';
+import { blockHandlers } from '@agora/kit/blocks';
+import { consume } from '@agora/kit/events/consume';
 import type { Consumer, EventLog } from '@agora/kit/events/port';
-import { consumeOnce } from '@agora/kit/outbox';
+import type { Logger } from '@agora/kit/log';
 
 const GROUP = 'forum';
 
 /** Keeps the local `blocks` table from users.relations, so lists hide blocked authors. */
-export function consumeRelations(db: DataSource, events: EventLog): Promise<Consumer> {
-  return events.subscribe({
-    group: GROUP,
-    topics: [RELATIONS_TOPIC],
-    fromBeginning: true,
-    handle: async (event) => {
-      await consumeOnce(db, GROUP, event, (tx) => applyRelationEvent(tx, event));
-    },
-  });
+export function consumeRelations(db: DataSource, events: EventLog, log: Logger): Promise<Consumer> {
+  return consume(events, { group: GROUP, fromBeginning: true, log, handlers: blockHandlers(db, GROUP) });
 }

@@ -1,16 +1,18 @@
-import { newEvent } from '@agora/kit/events/port';
+import {
+  TOPICS as CATALOGUE,
+  panelCreated as panelCreatedEvent,
+  postCreated,
+  postDeleted,
+  postUpdated,
+} from '@agora/contracts/events';
 import type { PanelRecord } from '../store/panels';
 import type { PostRecord } from '../store/posts';
 
 /** Kafka topics the forum publishes (DESIGN.md), keyed by the entity id. */
-export const TOPICS = { panels: 'forum.panels', posts: 'forum.posts' } as const;
-
-const SOURCE = 'forum';
+export const TOPICS = { panels: CATALOGUE.forumPanels, posts: CATALOGUE.forumPosts } as const;
 
 export const panelCreated = (panel: PanelRecord, actorId: string) =>
-  newEvent({
-    type: 'panel.created',
-    source: SOURCE,
+  panelCreatedEvent.build({
     subject: panel.id,
     actorId,
     data: {
@@ -23,13 +25,13 @@ export const panelCreated = (panel: PanelRecord, actorId: string) =>
     },
   });
 
-export type PostEventType = 'post.created' | 'post.updated' | 'post.deleted';
+const POST_EVENTS = { 'post.created': postCreated, 'post.updated': postUpdated, 'post.deleted': postDeleted } as const;
+
+export type PostEventType = keyof typeof POST_EVENTS;
 
 /** post.created / post.updated / post.deleted: the post as it is after the write. */
 export const postEvent = (type: PostEventType, post: PostRecord, actorId: string) =>
-  newEvent({
-    type,
-    source: SOURCE,
+  POST_EVENTS[type].build({
     subject: post.id,
     actorId,
     data: {

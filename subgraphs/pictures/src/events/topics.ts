@@ -1,26 +1,31 @@
-import { newEvent } from '@agora/kit/events/port';
+import {
+  TOPICS as CATALOGUE,
+  pictureDeleted,
+  pictureProcessedEvent,
+  pictureProcessedNotice,
+  pictureUploaded,
+} from '@agora/contracts/events';
 import type { PictureRecord } from '../store/pictures';
 
 /** The Kafka topic the pictures subgraph publishes (DESIGN.md), keyed by picture id. */
-export const TOPICS = { pictures: 'pictures.pictures' } as const;
+export const TOPICS = { pictures: CATALOGUE.pictures } as const;
 
 /** The realtime-exchange notice sent when a picture's processing ends (READY or FAILED). */
-export const PICTURE_PROCESSED = 'picture.processed';
+export const PICTURE_PROCESSED = pictureProcessedNotice.routingKey;
 
-export interface PictureProcessedNotice {
-  pictureId: string;
-  ownerId: string;
-  status: PictureRecord['status'];
-}
+export const pictureProcessedData = (picture: Pick<PictureRecord, 'id' | 'ownerId' | 'status'>) =>
+  pictureProcessedNotice.build({ pictureId: picture.id, ownerId: picture.ownerId, status: picture.status });
 
-const SOURCE = 'pictures';
+const PICTURE_EVENTS = {
+  'picture.uploaded': pictureUploaded,
+  'picture.processed': pictureProcessedEvent,
+  'picture.deleted': pictureDeleted,
+} as const;
 
-export type PictureEventType = 'picture.uploaded' | 'picture.processed' | 'picture.deleted';
+export type PictureEventType = keyof typeof PICTURE_EVENTS;
 
 export const pictureEvent = (type: PictureEventType, picture: PictureRecord, actorId?: string) =>
-  newEvent({
-    type,
-    source: SOURCE,
+  PICTURE_EVENTS[type].build({
     subject: picture.id,
     actorId,
     data: {

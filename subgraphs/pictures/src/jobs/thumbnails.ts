@@ -4,7 +4,7 @@ import { isUuid } from '@agora/kit/ids';
 import type { Job, JobQueue, Worker } from '@agora/kit/jobs/port';
 import type { Logger } from '@agora/kit/log';
 import type { Notices } from '@agora/kit/notices/port';
-import { PICTURE_PROCESSED, type PictureProcessedNotice } from '../events/topics';
+import { PICTURE_PROCESSED, pictureProcessedData } from '../events/topics';
 import { contentHash, makeThumbnail } from '../media/images';
 import { blobKey } from '../media/paths';
 import type { PictureRecord, PictureStore } from '../store/pictures';
@@ -96,8 +96,7 @@ async function makeAndStore(options: ThumbnailWorkerOptions, picture: PictureRec
 
 /** Notices are fire-and-forget: the outbox event already records the outcome reliably. */
 async function notify(options: ThumbnailWorkerOptions, picture: PictureRecord): Promise<void> {
-  const notice: PictureProcessedNotice = { pictureId: picture.id, ownerId: picture.ownerId, status: picture.status };
-  await options.notices.publish(PICTURE_PROCESSED, notice).catch((error: unknown) => {
+  await options.notices.publish(PICTURE_PROCESSED, pictureProcessedData(picture)).catch((error: unknown) => {
     options.log.warn({ err: error, pictureId: picture.id }, 'picture.processed notice not sent');
   });
 }

@@ -1,9 +1,16 @@
-import { newEvent } from '@agora/kit/events/port';
+import { TOPICS as CATALOGUE, userBlocked, userFollowed, userUnblocked, userUnfollowed } from '@agora/contracts/events';
 
 /** Kafka topics users publishes (DESIGN.md), keyed by the acting user's id. */
-export const TOPICS = { relations: 'users.relations' } as const;
+export const TOPICS = { relations: CATALOGUE.usersRelations } as const;
 
-export type RelationEventType = 'user.followed' | 'user.unfollowed' | 'user.blocked' | 'user.unblocked';
+const RELATION_EVENTS = {
+  'user.followed': userFollowed,
+  'user.unfollowed': userUnfollowed,
+  'user.blocked': userBlocked,
+  'user.unblocked': userUnblocked,
+} as const;
+
+export type RelationEventType = keyof typeof RELATION_EVENTS;
 
 export const relationEvent = (type: RelationEventType, actorId: string, targetId: string) =>
-  newEvent({ type, source: 'users', subject: actorId, actorId, data: { actorId, targetId } });
+  RELATION_EVENTS[type].build({ subject: actorId, actorId, data: { actorId, targetId } });
