@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { parse, parseDocument } from 'yaml';
 import { gatewayConfig } from '@agora/gateway/config';
-import { loadConfig } from '@agora/kit/config';
+import { infraEnv, loadConfig } from '@agora/kit/config';
 import { serviceEnvSchema } from '@agora/kit/service';
 import { SUBGRAPHS } from '@agora/contracts/subgraphs';
 import schema from '../compose-spec/compose-spec.json';
@@ -92,10 +92,8 @@ function sourcesUnder(dir: string): string {
     .join('\n');
 }
 
-/** The variables createInfra reads. */
-const infraVars = [
-  ...new Set([...read('packages/kit/src/infra.ts').matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!)),
-];
+/** The variables createInfra reads: its zod schema's keys. */
+const infraVars = Object.keys(infraEnv);
 
 /** Settings whose default is a loopback address: right on a laptop, wrong in a container. */
 const loopbackDefaults = (defaults: Record<string, unknown>) =>

@@ -220,7 +220,7 @@ describe('identity through the gateway', () => {
       expect(registered.at(-1)).toEqual({
         id: expect.any(String),
         type: 'user.registered',
-        version: 1,
+        version: '1.0',
         occurredAt: expect.any(String),
         source: 'auth',
         subject: ok.data!.register.user.id,

@@ -1,4 +1,6 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { Kind, parse, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode } from 'graphql';
+import { SUBGRAPHS } from '@agora/contracts/subgraphs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolve } from 'node:path';
@@ -42,6 +44,24 @@ describe('embedded stack through the gateway', () => {
     authorization = `Bearer ${registered.data!.register.accessToken}`;
   }, 60_000);
   afterAll(() => stack?.close());
+
+  it('runs every registered subgraph, and the gateway serves the Query fields of each', async () => {
+    expect(stack.services.map((s) => s.name).sort()).toEqual(SUBGRAPHS.map((s) => s.name).sort());
+    const served = await gql<{ __schema: { queryType: { fields: { name: string }[] } } }>(
+      url,
+      '{ __schema { queryType { fields { name } } } }',
+    );
+    const gatewayFields = served.data!.__schema.queryType.fields.map((f) => f.name);
+    for (const { name } of SUBGRAPHS) {
+      const sdl = readFileSync(resolve(REPO_ROOT, `schema/${name}.graphql`), 'utf8');
+      const query = parse(sdl).definitions.find(
+        (d): d is ObjectTypeDefinitionNode | ObjectTypeExtensionNode =>
+          (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === 'Query',
+      );
+      const own = (query?.fields ?? []).map((f) => f.name.value).filter((f) => !f.startsWith('_'));
+      expect({ name, missing: own.filter((f) => !gatewayFields.includes(f)) }).toEqual({ name, missing: [] });
+    }
+  });
 
   it('creates a panel and lists it, newest first, with cursor pagination', async () => {
     const first = await create('General Chat', 'Anything goes');
@@ -87,7 +107,7 @@ describe('embedded stack through the gateway', () => {
     expect(seen[0]).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       type: 'panel.created',
-      version: 1,
+      version: '1.0',
       occurredAt: expect.any(String),
       source: 'forum',
       subject: data!.createPanel.id,

@@ -27,3 +27,16 @@ export const commonEnv = {
 };
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** The ports' servers (see infra.ts): each one unset stays in process, as in embedded mode. */
+export const infraEnv = {
+  REDIS_URL: z.string().url().optional(),
+  /** Comma-separated host:port list. */
+  KAFKA_BROKERS: z.string().optional(),
+  AMQP_URL: z.string().url().optional(),
+  MONGO_URL: z.string().url().optional(),
+};
+
+/** LOG_LEVEL, read before any service config exists (the root logger is made first). */
+export const logLevelOf = (env: NodeJS.ProcessEnv) =>
+  commonEnv.LOG_LEVEL.catch('info').parse(env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : undefined));

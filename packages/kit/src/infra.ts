@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { z } from 'zod';
+import { infraEnv, loadConfig } from './config';
 import { MemoryCache } from './cache/memory';
 import type { Cache } from './cache/port';
 import { MemoryDocumentStore } from './documents/memory';
@@ -61,26 +63,27 @@ export async function createInfra(
   options: { dataDir?: string; service: string; log: Logger },
 ): Promise<Infra> {
   const { log } = options;
-  const brokers = env.KAFKA_BROKERS?.split(',')
+  const settings = loadConfig(z.object(infraEnv), env);
+  const brokers = settings.KAFKA_BROKERS?.split(',')
     .map((b) => b.trim())
     .filter(Boolean);
   const ports: Partial<Ports> = {};
   try {
     // Each driver is loaded only when its server is configured: a service loads what it uses.
-    ports.cache = env.REDIS_URL
-      ? new (await import('./cache/redis')).RedisCache(env.REDIS_URL, { log })
+    ports.cache = settings.REDIS_URL
+      ? new (await import('./cache/redis')).RedisCache(settings.REDIS_URL, { log })
       : new MemoryCache();
     ports.events = brokers?.length
       ? new (await import('./events/kafka')).KafkaEventLog({ brokers, clientId: options.service, log })
       : new MemoryEventLog();
-    ports.jobs = env.AMQP_URL
-      ? await (await import('./jobs/rabbitmq')).RabbitJobQueue.open(env.AMQP_URL, log)
+    ports.jobs = settings.AMQP_URL
+      ? await (await import('./jobs/rabbitmq')).RabbitJobQueue.open(settings.AMQP_URL, log)
       : new MemoryJobQueue();
-    ports.notices = env.AMQP_URL
-      ? await (await import('./notices/rabbitmq')).RabbitNotices.open(env.AMQP_URL, log)
+    ports.notices = settings.AMQP_URL
+      ? await (await import('./notices/rabbitmq')).RabbitNotices.open(settings.AMQP_URL, log)
       : new MemoryNotices();
-    ports.documents = env.MONGO_URL
-      ? await (await import('./documents/mongo')).MongoDocumentStore.open(env.MONGO_URL)
+    ports.documents = settings.MONGO_URL
+      ? await (await import('./documents/mongo')).MongoDocumentStore.open(settings.MONGO_URL)
       : memoryDocuments(options.dataDir);
     return withClose(ports as Ports);
   } catch (error) {

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { logLevelOf } from './config';
 
 export type { Logger };
 
@@ -7,7 +8,7 @@ let root: Logger | undefined;
 
 export function rootLogger(): Logger {
   root ??= pino({
-    level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    level: logLevelOf(process.env),
     base: { pid: process.pid },
     redact: ['req.headers.authorization', '*.password', '*.accessToken', '*.refreshToken'],
   });
