@@ -1,24 +1,38 @@
 /**
  * docker-compose.yml and the Dockerfile, checked without a Docker engine: the Compose file
  * against the Compose Specification's JSON schema (scripts/compose-spec/, see its README for
- * source and licence), then what the schema can't know. Which env a service needs is read from
- * the code: its config schemas (every setting whose default only works on one machine, such as
- * a 127.0.0.1 URL, must be set), whether it opens a database (DATABASE_URL), and the variables
- * createInfra reads (REDIS_URL, KAFKA_BROKERS, …: unset, a port stays inside the process, which
- * is wrong once services are separate processes).
+ * source and licence), then what the schema can't know. Which env a service needs is derived
+ * from the code: its config schemas (a setting with no default must be set, and so must every
+ * setting whose default only works on one machine, such as a 127.0.0.1 URL), whether its
+ * service definition opens a database when started (DATABASE_URL: found by starting it with
+ * the database replaced by a probe), and the variables createInfra reads (REDIS_URL,
+ * KAFKA_BROKERS, …: unset, a port stays inside the process, which is wrong once services are
+ * separate processes).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { parse, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { loadServices } from '@agora/embedded/services';
 import { gatewayConfig } from '@agora/gateway/config';
+import { workerEnvSchema } from '@agora/pictures/config';
 import { infraEnv, loadConfig } from '@agora/kit/config';
-import { serviceEnvSchema } from '@agora/kit/service';
+import type { DatabaseOptions } from '@agora/kit/db/datasource';
+import { embeddedInfra } from '@agora/kit/infra';
+import { createLogger } from '@agora/kit/log';
+import { serviceEnvSchema, type ServiceDefinition } from '@agora/kit/service';
 import { SUBGRAPHS } from '@agora/contracts/subgraphs';
 import schema from '../compose-spec/compose-spec.json';
+
+// The probe: in this file, opening a database records who asked and stops their start there.
+jest.mock('@agora/kit/db/datasource', () => ({
+  openDatabase: (options: DatabaseOptions) =>
+    Promise.reject(Object.assign(new Error(`${options.service} opens a database`), { probe: options.service })),
+}));
 
 const ROOT = resolve(__dirname, '../..');
 const read = (path: string) => readFileSync(resolve(ROOT, path), 'utf8');
@@ -85,12 +99,42 @@ const entryOf = (s: ComposeService) =>
   s.command?.at(-1) ?? (isGateway(s) ? 'gateway/src/main.ts' : `subgraphs/${serviceArg(s)}/src/main.ts`);
 const existingSubgraphs = SUBGRAPHS;
 
-function sourcesUnder(dir: string): string {
-  return readdirSync(resolve(ROOT, dir))
-    .map((name) => join(dir, name))
-    .map((path) => (statSync(resolve(ROOT, path)).isDirectory() ? sourcesUnder(path) : read(path)))
-    .join('\n');
+/** The env schema of each other entry point a compose service runs (a worker): keep in step with the code. */
+const ENTRY_SCHEMAS: Record<string, z.ZodObject> = {
+  'subgraphs/pictures/src/worker.ts': workerEnvSchema,
+};
+
+/**
+ * Whether a service definition opens a database: it is started as `runService` would start it,
+ * with openDatabase replaced by the probe above (so nothing is opened, and nothing listens).
+ */
+async function opensDatabase(definition: ServiceDefinition): Promise<boolean> {
+  const infra = embeddedInfra();
+  try {
+    const running = await definition.start({
+      host: '127.0.0.1',
+      port: 0,
+      log: createLogger(definition.name),
+      maxBodyBytes: 1_048_576,
+      databaseUrl: 'postgres://probe:probe@probe:5432/probe',
+      infra,
+      identify: async () => null,
+    });
+    await running.close();
+    return false;
+  } catch (error) {
+    if ((error as { probe?: string }).probe === definition.name) return true;
+    throw error;
+  } finally {
+    await infra.close();
+  }
 }
+
+/** Settings a config schema has no default for: the process cannot start without them. */
+const requiredBy = (envSchema: z.ZodObject) =>
+  Object.entries(envSchema.shape)
+    .filter(([, setting]) => !(setting as z.ZodType).safeParse(undefined).success)
+    .map(([key]) => key);
 
 /** The variables createInfra reads: its zod schema's keys. */
 const infraVars = Object.keys(infraEnv);
@@ -101,13 +145,14 @@ const loopbackDefaults = (defaults: Record<string, unknown>) =>
     .filter(([, value]) => typeof value === 'string' && /127\.0\.0\.1|localhost/.test(value))
     .map(([key]) => key);
 
-/** Every env var the code says this process needs set. */
-function requiredEnv(service: ComposeService): string[] {
-  const code = isGateway(service) ? sourcesUnder('gateway/src') : sourcesUnder(`subgraphs/${serviceArg(service)}/src`);
+/** Every env var the code says this process needs set; `databases`: which subgraphs open one. */
+function requiredEnv(service: ComposeService, databases: ReadonlySet<string>): string[] {
   const entry = read(entryOf(service));
   const runsAlone = entry.includes('runService(');
   const needs = new Set<string>();
-  if (code.includes('openDatabase(')) needs.add('DATABASE_URL');
+  if (runsAlone && databases.has(serviceArg(service))) needs.add('DATABASE_URL');
+  const entrySchema = ENTRY_SCHEMAS[entryOf(service)];
+  if (entrySchema) requiredBy(entrySchema).forEach((v) => needs.add(v));
   const opensInfra =
     entry.includes('createInfra(') || (runsAlone && read('packages/kit/src/service.ts').includes('createInfra('));
   if (opensInfra) infraVars.forEach((v) => needs.add(v));
@@ -120,7 +165,21 @@ function requiredEnv(service: ComposeService): string[] {
   return [...needs].sort();
 }
 
+/** What a service's compose env lacks of what its code needs. */
+const missingEnv = (service: ComposeService, databases: ReadonlySet<string>) => {
+  const env = envOf(service);
+  return requiredEnv(service, databases).filter((key) => !env[key]);
+};
+
 describe('docker-compose.yml', () => {
+  /** The subgraphs whose service definition opens a database when started. */
+  const databases = new Set<string>();
+  beforeAll(async () => {
+    for (const definition of await loadServices()) {
+      if (await opensDatabase(definition)) databases.add(definition.name);
+    }
+  }, 60_000);
+
   it('is valid YAML and valid against the Compose Specification schema', () => {
     expect(parseDocument(composeText, { merge: true }).errors).toEqual([]);
     const validate = composeValidator();
@@ -150,10 +209,34 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('runs every other entry point with an env schema the check reads (a new worker is checked too)', () => {
+    const others = agora.filter(([, s]) => s.command).map(([, s]) => entryOf(s));
+    expect(others.filter((entry) => !ENTRY_SCHEMAS[entry])).toEqual([]);
+  });
+
+  it('finds the database a service opens by starting its definition, not by reading its code', async () => {
+    // The forum keeps panels and posts in SQL; a definition that opens no database is told apart.
+    expect(databases.has('forum')).toBe(true);
+    const noDatabase: ServiceDefinition = {
+      name: 'forum',
+      start: async () => ({ name: 'forum', url: '', graphqlUrl: '', close: async () => undefined }),
+    };
+    expect(await opensDatabase(noDatabase)).toBe(false);
+  });
+
+  it('fails a service whose DATABASE_URL is removed while its code opens a database (the check has teeth)', () => {
+    const withDatabase = agora.filter(([, s]) => requiredEnv(s, databases).includes('DATABASE_URL'));
+    expect(withDatabase.map(([name]) => name)).toEqual(expect.arrayContaining(['forum', 'forum-2', 'pictures-worker']));
+    for (const [name, service] of withDatabase) {
+      const without = structuredClone(service);
+      delete without.environment!.DATABASE_URL;
+      expect({ name, missing: missingEnv(without, databases) }).toEqual({ name, missing: ['DATABASE_URL'] });
+    }
+  });
+
   it.each(agora.map(([name, s]) => [name, s] as const))('gives %s every env var its code needs', (_name, service) => {
     const env = envOf(service);
-    const required = requiredEnv(service);
-    expect(required.filter((key) => !env[key])).toEqual([]);
+    expect(missingEnv(service, databases)).toEqual([]);
     // Its settings parse as the service will parse them, and it listens beyond loopback.
     if (read(entryOf(service)).includes('runService('))
       expect(() => loadConfig(serviceEnvSchema(0), env)).not.toThrow();

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { loadConfig } from '@agora/kit/config';
+import { commonEnv, loadConfig } from '@agora/kit/config';
+
+/** The standalone worker's env (src/worker.ts): it opens the subgraph's database, so DATABASE_URL is required. */
+export const workerEnvSchema = z.object({ DATA_DIR: commonEnv.DATA_DIR, DATABASE_URL: z.string().url() });
 
 /** The pictures service's own settings, from the environment (every one has a default). */
 export interface PicturesSettings {

@@ -1,9 +1,8 @@
-import { z } from 'zod';
-import { commonEnv, loadConfig } from '@agora/kit/config';
+import { loadConfig } from '@agora/kit/config';
 import { createInfra } from '@agora/kit/infra';
 import { onShutdown } from '@agora/kit/lifecycle';
 import { createLogger } from '@agora/kit/log';
-import { picturesSettings } from './config';
+import { picturesSettings, workerEnvSchema } from './config';
 import { startThumbnailWorker } from './jobs/thumbnails';
 import { openResources } from './resources';
 
@@ -16,7 +15,7 @@ import { openResources } from './resources';
  */
 async function main(): Promise<void> {
   const log = createLogger('pictures-worker');
-  const config = loadConfig(z.object({ DATA_DIR: commonEnv.DATA_DIR, DATABASE_URL: z.string().url() }));
+  const config = loadConfig(workerEnvSchema);
   const settings = picturesSettings();
   const infra = await createInfra(process.env, { dataDir: config.DATA_DIR, service: 'pictures', log });
   onShutdown(() => infra.close());
