@@ -85,8 +85,11 @@ export function postEventOf(row: PostRow, definition: EventDefinition = postCrea
 export async function testWorld(
   options: {
     queueLimit?: number;
+    maxEventsInFlight?: number;
     /** Runs as a resolution starts; the payload is computed then and handed back after the delay. */
     resolveDelayMs?: () => number;
+    /** Awaited after the payload is computed, before it is handed back: holds resolutions open. */
+    resolveGate?: () => Promise<void>;
   } = {},
 ) {
   const schema = buildSchema(TEST_SDL);
@@ -134,6 +137,7 @@ export async function testWorld(
       contextValue: { viewer: caller?.viewer ?? null },
     });
     if (delay > 0) await sleep(delay);
+    await options.resolveGate?.();
     return JSON.parse(JSON.stringify(result)) as FormattedExecutionResult;
   };
   const engine = new SubscriptionEngine({
@@ -144,6 +148,7 @@ export async function testWorld(
     execute,
     maxDepth: 10,
     queueLimit: options.queueLimit ?? 100,
+    maxEventsInFlight: options.maxEventsInFlight,
   });
   engine.schemaChanged(schema, TEST_SDL);
   await engine.ready();

@@ -3,7 +3,7 @@ import { buildSchema } from 'graphql';
 import { commentCreated, postUpdated } from '@agora/contracts/events';
 import { deadLetterTopic, type DeadLetter } from '@agora/kit/events/consume';
 import { newEvent } from '@agora/kit/events/port';
-import { sleep, waitFor } from '@agora/kit/testing';
+import { waitFor } from '@agora/kit/testing';
 import type { Caller, Opened, Payload } from '../src/subscriptions/engine';
 import { collect, postEventOf, TEST_SDL, testWorld, type TestWorld } from './subscriptions-world';
 
@@ -25,19 +25,23 @@ describe('subscription engine', () => {
     return opened.stream;
   };
   const codes = (opened: Opened) => (opened.kind === 'errors' ? opened.errors.map((e) => e.extensions.code) : []);
-  const post = (panelId: string, authorId = alice, title = 'Hello') => ({
+  const post = (panelId: string, authorId: string = alice, title = 'Hello') => ({
     id: randomUUID(),
     panelId,
     authorId,
     title,
     body: 'text',
   });
-  /** Publishes a control post every subscriber gets, and waits for it: what came before has been handled. */
+  /**
+   * Publishes a control post every subscriber gets and waits for it, then for the engine to
+   * have nothing in flight: every event published before has been handled, delivered or not.
+   */
   const settle = async (seen: Payload[][]) => {
     const marker = post(panelA, carol, 'marker');
     await world.createPost(marker);
-    await waitFor('the marker everywhere', () =>
-      seen.every((s) => s.some((p) => JSON.stringify(p).includes(marker.id))),
+    await waitFor(
+      'the marker everywhere, and nothing in flight',
+      () => seen.every((s) => s.some((p) => JSON.stringify(p).includes(marker.id))) && world.engine['inFlight'] === 0,
     );
   };
 
@@ -62,8 +66,11 @@ describe('subscription engine', () => {
     await waitFor('delivery', () => onA.length === 1 && onAll.length === 1);
     expect(onA[0]).toEqual({ data: { postAdded: { id: created.id, title: 'Hello', author: { handle: 'alice' } } } });
     expect(onAll[0]).toEqual({ data: { everything: { id: created.id } } });
-    await sleep(50);
-    expect(onB).toEqual([]);
+    // Panel B's subscriber was live all along: a post of its own panel reaches it, and only that.
+    const onPanelB = post(panelB);
+    await world.createPost(onPanelB);
+    await waitFor('the panel B post', () => onB.length === 1);
+    expect(onB).toEqual([{ data: { postAdded: { id: onPanelB.id } } }]);
   });
 
   it('resolves each event once per distinct selection, variables and scope', async () => {
@@ -242,7 +249,11 @@ describe('subscription engine', () => {
     await world.createPost(post(panelA, alice));
     await settle([seen]);
     expect(seen).toHaveLength(2);
-    expect(unsure).toEqual([]);
+    // The unsure subscriber is live: a post of its own (no block check needed) reaches it, only that.
+    const own = post(panelA, expired.viewer!.id);
+    await world.createPost(own);
+    await waitFor('its own post', () => unsure.length === 1);
+    expect(unsure).toEqual([{ data: { postAdded: { id: own.id } } }]);
   });
 
   it('pictureProcessed without an id: only the signed-in owner, resolved as them', async () => {
@@ -321,11 +332,44 @@ describe('subscription engine', () => {
 
   it('stops resolving for a subscriber once it unsubscribes', async () => {
     world = await testWorld();
-    const subscription = stream(await open('subscription { postAdded { id } }', world.anonymous()));
-    await subscription.return();
+    const gone = stream(await open('subscription { postAdded { id } }', world.anonymous()));
+    const live = collect(stream(await open('subscription { postAdded { title } }', world.anonymous())));
+    await gone.return();
     await world.createPost(post(panelA));
-    await sleep(50);
-    expect(world.resolutions).toHaveLength(0);
+    await waitFor('the live subscriber', () => live.length === 1);
+    // The event was resolved once, for the live selection; nothing for the one that left.
+    expect(world.resolutions.map((r) => r.query.replace(/\s+/g, ' '))).toEqual([
+      expect.stringMatching(/post\(id: \$__subject\) \{ title \}/),
+    ]);
+  });
+
+  it('holds the event consumer once the in-flight bound is reached, until resolutions finish', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let running = 0;
+    let most = 0;
+    world = await testWorld({
+      maxEventsInFlight: 3,
+      resolveGate: async () => {
+        most = Math.max(most, ++running);
+        await held;
+        running -= 1;
+      },
+    });
+    const seen = collect(stream(await open('subscription { postAdded { id } }', world.anonymous())));
+    const posts = Array.from({ length: 10 }, () => post(panelA));
+    for (const created of posts) await world.createPost(created);
+    // Three resolutions run; the consumer waits with the fourth event in hand and reads no further.
+    await waitFor('three resolutions', () => world.resolutions.length === 3);
+    await waitFor('the consumer to wait', () => world.engine['admissions'].length === 1);
+    expect(world.resolutions).toHaveLength(3);
+    expect(seen).toEqual([]);
+    release();
+    await waitFor('every post', () => seen.length === 10);
+    expect(most).toBe(3);
+    expect(seen.map((p) => (p.data as { postAdded: { id: string } }).postAdded.id).sort()).toEqual(
+      posts.map((p) => p.id).sort(),
+    );
   });
 
   it('completes every subscription on close, after what is queued', async () => {
@@ -333,7 +377,6 @@ describe('subscription engine', () => {
     const subscription = stream(await open('subscription { postAdded { id } }', world.anonymous()));
     await world.createPost(post(panelA));
     await waitFor('queued', () => world.resolutions.length === 1);
-    await sleep(20);
     await world.engine.close();
     const seen: Payload[] = [];
     for await (const payload of subscription) seen.push(payload);

@@ -68,8 +68,13 @@ describe('subscription transports', () => {
       await world.createPost(created);
       await waitFor('delivery', () => onA.results.length === 1);
       expect(onA.results[0]).toEqual({ data: { postAdded: { id: created.id, title: 'Hi' } } });
-      await sleep(50);
-      expect(onB.results).toEqual([]);
+      // The panel B subscription was live all along: a post of its own panel reaches it, only that.
+      const onPanelB = post(panelB);
+      await world.createPost(onPanelB);
+      await waitFor('the panel B post', () => onB.results.length === 1);
+      expect(onB.results).toEqual([{ data: { postAdded: { id: onPanelB.id } } }]);
+      expect(onA.results).toHaveLength(1);
+      expect([onA.errors, onB.errors]).toEqual([[], []]);
       await client.dispose();
     });
 
@@ -135,6 +140,26 @@ describe('subscription transports', () => {
       socket.close();
     });
 
+    it('drops a peer that misses a pong, and keeps one that answers', async () => {
+      await serve({ keepAliveMs: 100 });
+      const connect = (autoPong: boolean) => {
+        const socket = new WebSocket(url.replace('http', 'ws'), 'graphql-transport-ws', { autoPong });
+        const peer = { socket, pings: 0, closed: undefined as number | undefined };
+        socket.on('ping', () => (peer.pings += 1));
+        socket.on('close', (code) => (peer.closed = code));
+        return peer;
+      };
+      const silent = connect(false);
+      const answering = connect(true);
+      await waitFor('the silent peer dropped', () => silent.closed !== undefined);
+      expect(silent.closed).toBe(1006); // terminated: no close frame
+      // Pinged as often, and later, the peer that answers is still there.
+      const pingsWhenDropped = silent.pings;
+      await waitFor('two more pings', () => answering.pings >= pingsWhenDropped + 2);
+      expect(answering.closed).toBeUndefined();
+      answering.socket.close();
+    });
+
     it('closes a slow consumer with 4008 and a reason', async () => {
       await serve({ queueLimit: 5 });
       const socket = new WebSocket(url.replace('http', 'ws'), 'graphql-transport-ws');
@@ -193,9 +218,13 @@ describe('subscription transports', () => {
       await world.createPost(created);
       await waitFor('the event', () => onA.events().length === 1);
       expect(onA.events()[0]).toEqual({ data: { postAdded: { id: created.id, title: 'Hi' } } });
-      await sleep(50);
-      expect(onB.events()).toEqual([]);
       expect(onB.output).toMatch(/^:\n\n/); // open, and kept alive with comments
+      // The panel B stream was live all along: a post of its own panel reaches it, only that.
+      const onPanelB = post(panelB);
+      await world.createPost(onPanelB);
+      await waitFor('the panel B post', () => onB.events().length === 1);
+      expect(onB.events()).toEqual([{ data: { postAdded: { id: onPanelB.id } } }]);
+      expect(onA.events()).toHaveLength(1);
       onA.stop();
       onB.stop();
       await waitFor('unsubscribed', () => world.engine['subscribers'].get('postAdded')?.size === 0);

@@ -2,11 +2,10 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from 'graphql-ws';
 import sharp from 'sharp';
-import WebSocket from 'ws';
 import { waitFor, codes, gql } from '@agora/kit/testing';
 import { startEmbeddedStack, type EmbeddedStack } from '../src/stack';
+import { wsClient, wsSubscribe, type Received } from '../../../gateway/test/subscription-clients';
 
 const PICTURE = 'id title status width height contentType byteSize url thumbnailUrl owner { id handle }';
 
@@ -162,46 +161,49 @@ describe('pictures through the gateway', () => {
   it('tells pictureProcessed subscribers (WebSocket) about their own pictures only', async () => {
     const owner = await signUp('ed_pics');
     const other = await signUp('flo_pics');
-    const subscribe = (token: string) => {
-      const received: { data?: { pictureProcessed: Picture } }[] = [];
-      const client = createClient({
-        url: url.replace(/^http/, 'ws'),
-        webSocketImpl: WebSocket,
-        connectionParams: { authorization: `Bearer ${token}` },
-        retryAttempts: 0,
+    const clients = [wsClient(url, `Bearer ${owner.token}`), wsClient(url, `Bearer ${other.token}`)];
+    const query = `subscription { pictureProcessed { ${PICTURE} } }`;
+    const [mine, theirs] = clients.map((client) => wsSubscribe(client, query)) as [Received, Received];
+    const processed = (received: Received) =>
+      received.results.map((r) => (r.data as { pictureProcessed: Picture }).pictureProcessed);
+    const png = await sharp({ create: { width: 50, height: 40, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
+    const uploadAs = async (token: string) => {
+      const { data } = await upload(token, {
+        title: 'Live',
+        dataBase64: png.toString('base64'),
+        contentType: 'image/png',
       });
-      client.subscribe(
-        { query: `subscription { pictureProcessed { ${PICTURE} } }` },
-        { next: (result) => void received.push(result as never), error: () => undefined, complete: () => undefined },
-      );
-      return { received, close: () => client.dispose() };
+      await waitForReady(data!.uploadPicture.id);
+      return data!.uploadPicture.id;
     };
-    const mine = subscribe(owner.token);
-    const theirs = subscribe(other.token);
     try {
       // Subscriptions start asynchronously: keep uploading until the first payload arrives.
-      const png = await sharp({ create: { width: 50, height: 40, channels: 3, background: '#000' } })
-        .png()
-        .toBuffer();
       const ids: string[] = [];
       await waitFor('a pictureProcessed payload', async () => {
-        const { data } = await upload(owner.token, {
-          title: 'Live',
-          dataBase64: png.toString('base64'),
-          contentType: 'image/png',
-        });
-        ids.push(data!.uploadPicture.id);
-        await waitForReady(data!.uploadPicture.id);
-        return mine.received.length > 0;
+        ids.push(await uploadAs(owner.token));
+        return mine.results.length > 0;
       });
-      const payload = mine.received[0]!.data!.pictureProcessed;
+      const payload = processed(mine)[0]!;
       expect(ids).toContain(payload.id);
       expect(payload).toMatchObject({ status: 'READY', owner: { handle: 'ed_pics' } });
       expect(payload.thumbnailUrl).toBe(`/media/pictures/${payload.id}/thumbnail`);
-      expect(theirs.received).toEqual([]);
+      const owners = [...ids];
+      await waitFor("every one of the owner's pictures", () =>
+        owners.every((id) => processed(mine).some((p) => p.id === id)),
+      );
+      // The other user's subscription is live (it hears of their own picture), and heard of no other.
+      await waitFor("the other user's subscription", async () => {
+        ids.push(await uploadAs(other.token));
+        return theirs.results.length > 0;
+      });
+      expect(processed(theirs).filter((p) => owners.includes(p.id))).toEqual([]);
+      expect(new Set(processed(theirs).map((p) => p.owner.handle))).toEqual(new Set(['flo_pics']));
+      expect(processed(mine).every((p) => p.owner.handle === 'ed_pics')).toBe(true);
+      expect([mine.errors, theirs.errors]).toEqual([[], []]);
     } finally {
-      mine.close();
-      theirs.close();
+      for (const client of clients) await client.dispose();
     }
   });
 

@@ -43,6 +43,8 @@ export interface EngineOptions {
   maxDepth: number;
   /** Payloads a subscriber may fall behind before it is cut off as a slow consumer. */
   queueLimit: number;
+  /** Events resolved at once before the consumer waits (default 1 000); tests set it low. */
+  maxEventsInFlight?: number;
 }
 
 export type Payload = FormattedExecutionResult;
@@ -234,7 +236,8 @@ export class SubscriptionEngine {
       this.options.log.warn({ field: field.name, subject: field.subject }, 'event without its subject id; dropped');
       return;
     }
-    while (this.inFlight >= MAX_EVENTS_IN_FLIGHT) await new Promise<void>((resolve) => this.admissions.push(resolve));
+    while (this.inFlight >= (this.options.maxEventsInFlight ?? MAX_EVENTS_IN_FLIGHT))
+      await new Promise<void>((resolve) => this.admissions.push(resolve));
     this.inFlight += 1;
     const previous = this.chains.get(subject) ?? Promise.resolve();
     const next = previous
