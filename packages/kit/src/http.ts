@@ -10,18 +10,28 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads a request body, refusing (413) anything over `limit` bytes before buffering it. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, `Request body over ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new HttpError(413, `Request body over ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * Reads a request body, refusing (413) anything over `limit` bytes before buffering it. The
+ * request is left paused, not destroyed (a `for await` that stops early would destroy it and
+ * detach its socket, which then never counts as idle when the server drains on shutdown); the
+ * 413 answer closes the connection.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const tooLarge = () => new HttpError(413, `Request body over ${limit} bytes`);
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData).pause();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -36,6 +46,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 /** A GraphQL-over-HTTP error response in the shape clients expect from Apollo. */
 export function sendHttpError(res: ServerResponse, error: HttpError): void {
   const code = error.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+  // The rest of an oversized body is not read: the connection cannot carry another request.
+  if (error.status === 413) res.setHeader('connection', 'close');
   sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code } }] });
 }
 
