@@ -27,8 +27,22 @@ describe('createInfra', () => {
   });
 
   it('fails to start on an unreachable server, and closes what it had opened', async () => {
-    const env = { REDIS_URL: 'redis://127.0.0.1:1', AMQP_URL: 'amqp://127.0.0.1:1' };
-    await expect(createInfra(env, { service: 'forum', log })).rejects.toThrow(/ECONNREFUSED/);
+    // Opened in order: cache (Redis), events (in process), then the job queue, whose server is away.
+    const closed = [
+      jest.spyOn(RedisCache.prototype, 'close'),
+      jest.spyOn(MemoryEventLog.prototype, 'close'),
+      jest.spyOn(RabbitNotices, 'open'),
+    ];
+    try {
+      const env = { REDIS_URL: 'redis://127.0.0.1:1', AMQP_URL: 'amqp://127.0.0.1:1' };
+      await expect(createInfra(env, { service: 'forum', log })).rejects.toThrow(/ECONNREFUSED/);
+      const [redisClosed, eventsClosed, noticesOpened] = closed;
+      expect(redisClosed).toHaveBeenCalledTimes(1);
+      expect(eventsClosed).toHaveBeenCalledTimes(1);
+      expect(noticesOpened).not.toHaveBeenCalled(); // nothing after the failure is opened
+    } finally {
+      for (const spy of closed) spy.mockRestore();
+    }
   }, 30_000);
 });
 
