@@ -36,9 +36,15 @@ export function tokenIdentifier(keys: JWTVerifyGetKey): Identify {
   };
 }
 
-/** The auth service's JWKS over HTTP, cached; an unknown kid triggers a (rate-limited) refetch. */
-export function remoteKeys(jwksUrl: string): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 5_000 });
+/**
+ * The auth service's JWKS over HTTP, cached; an unknown kid triggers a refetch, at most one
+ * per `cooldownMs` (5 s; tests that rotate keys set it low rather than sleep through it).
+ */
+export function remoteKeys(jwksUrl: string, options: { cooldownMs?: number } = {}): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(jwksUrl), {
+    cacheMaxAge: 10 * 60_000,
+    cooldownDuration: options.cooldownMs ?? 5_000,
+  });
 }
 
 export function localKeys(jwks: JSONWebKeySet): JWTVerifyGetKey {

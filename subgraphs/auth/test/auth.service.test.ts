@@ -2,22 +2,22 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, decodeProtectedHeader, type JWK } from 'jose';
-import { remoteKeys, tokenIdentifier } from '@agora/kit/auth';
+import { calculateJwkThumbprint, decodeProtectedHeader, importJWK, SignJWT, type JWK } from 'jose';
+import type { DataSource } from 'typeorm';
+import { ACCESS_TOKEN, remoteKeys, tokenIdentifier } from '@agora/kit/auth';
 import { openDatabase } from '@agora/kit/db/datasource';
 import type { EventEnvelope } from '@agora/kit/events/port';
 import { embeddedInfra, type Infra } from '@agora/kit/infra';
 import { createLogger } from '@agora/kit/log';
 import { outboxMigrations } from '@agora/kit/outbox';
 import type { RunningService } from '@agora/kit/service';
-import { sleep, waitFor, testTokens, freshDatabase, describeWithService, codes, gql } from '@agora/kit/testing';
+import { waitFor, testTokens, freshDatabase, describeWithService, codes, gql } from '@agora/kit/testing';
 import { newSigningKey } from '../src/access-tokens';
 import { JWKS_PATH, authService } from '../src/service';
 import { migrations } from '../src/store/migrations';
+import type { SigningKey } from '../src/store/signing-keys';
 
 const PASSWORD = 'Quite-long-secret-42';
-/** remoteKeys (kit/auth.ts) refetches a JWKS at most this often. */
-const REMOTE_JWKS_COOLDOWN_MS = 5_000;
 const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { accessToken refreshToken expiresIn user { id } } }`;
 const REFRESH = `mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }`;
 
@@ -58,7 +58,37 @@ function authSuite(database: () => Promise<Database>) {
     gql<{ register: Payload }>(service.graphqlUrl, REGISTER, { input: { password: PASSWORD, ...input } });
   const refresh = (token: string) => gql<{ refreshSession: Payload }>(service.graphqlUrl, REFRESH, { t: token });
   const jwks = async () => (await (await fetch(`${service.url}${JWKS_PATH}`)).json()) as { keys: JWK[] };
-  const verifier = () => tokenIdentifier(remoteKeys(`${service.url}${JWKS_PATH}`));
+  /** A verifier as the gateway has one, without the pause between refetches (tests rotate keys at once). */
+  const verifier = () => tokenIdentifier(remoteKeys(`${service.url}${JWKS_PATH}`, { cooldownMs: 0 }));
+  /** Stops the service, lets `work` change its stored state, and starts it again on the same port. */
+  const whileStopped = async (work: (stored: DataSource) => Promise<void>) => {
+    await service.close();
+    const stored = await openDatabase({
+      service: 'auth',
+      url: db.url,
+      dataDir: db.dataDir,
+      entities: [],
+      migrations: [...outboxMigrations, ...migrations],
+    });
+    try {
+      await work(stored);
+    } finally {
+      await stored.destroy();
+    }
+    await start(Number(new URL(service.url).port));
+  };
+  /** An access token for `userId` signed by `key`, as auth would have signed it with that key. */
+  const signedBy = async (key: SigningKey, userId: string) =>
+    `Bearer ${await new SignJWT({ roles: ['user'] })
+      .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+      .setSubject(userId)
+      .setIssuer(ACCESS_TOKEN.issuer)
+      .setAudience(ACCESS_TOKEN.audience)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(await importJWK(key.privateJwk, 'EdDSA'))}`;
+  const refused = (verifying: Promise<unknown>) =>
+    expect(verifying).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
 
   beforeAll(async () => {
     process.env.ADMIN_EMAILS = 'root@example.com';
@@ -119,16 +149,7 @@ function authSuite(database: () => Promise<Database>) {
   it('stores an argon2id hash and only digests of refresh tokens, and keeps its key across a restart', async () => {
     const account = (await register({ email: 'stored@example.com', handle: 'stored' })).data!.register;
     const kid = (await jwks()).keys[0]!.kid;
-    await service.close();
-
-    const stored = await openDatabase({
-      service: 'auth',
-      url: db.url,
-      dataDir: db.dataDir,
-      entities: [],
-      migrations: [...outboxMigrations, ...migrations],
-    });
-    try {
+    await whileStopped(async (stored) => {
       const [credential] = (await stored.query(
         `SELECT password_hash FROM credentials WHERE email = 'stored@example.com'`,
       )) as {
@@ -145,11 +166,7 @@ function authSuite(database: () => Promise<Database>) {
           account.refreshToken,
         ]),
       ).toEqual([{ n: 0 }]);
-    } finally {
-      await stored.destroy();
-    }
-
-    await start(Number(new URL(service.url).port));
+    });
     expect((await jwks()).keys.map((k) => k.kid)).toEqual([kid]);
     expect(await verifier()(`Bearer ${account.accessToken}`)).toMatchObject({ id: account.user.id });
     expect((await refresh(account.refreshToken)).errors).toBeUndefined();
@@ -160,32 +177,86 @@ function authSuite(database: () => Promise<Database>) {
     const old = (await register({ email: 'rotation@example.com', handle: 'rotation' })).data!.register;
     expect(await verify(`Bearer ${old.accessToken}`)).toMatchObject({ id: old.user.id });
     const oldKid = (await jwks()).keys[0]!.kid;
-    await service.close();
-
-    const stored = await openDatabase({
-      service: 'auth',
-      url: db.url,
-      dataDir: db.dataDir,
-      entities: [],
-      migrations: [...outboxMigrations, ...migrations],
-    });
     const next = await newSigningKey();
-    await stored.query(`INSERT INTO signing_keys (kid, private_jwk, public_jwk) VALUES ($1, $2, $3)`, [
-      next.kid,
-      JSON.stringify(next.privateJwk),
-      JSON.stringify(next.publicJwk),
-    ]);
-    await stored.destroy();
-
-    await start(Number(new URL(service.url).port));
+    await whileStopped(async (stored) => {
+      await stored.query(`INSERT INTO signing_keys (kid, private_jwk, public_jwk) VALUES ($1, $2, $3)`, [
+        next.kid,
+        JSON.stringify(next.privateJwk),
+        JSON.stringify(next.publicJwk),
+      ]);
+    });
     expect((await jwks()).keys.map((k) => k.kid)).toEqual([next.kid, oldKid]);
     const fresh = (await refresh(old.refreshToken)).data!.refreshSession;
     expect(decodeProtectedHeader(fresh.accessToken).kid).toBe(next.kid);
-    // The verifier cached the old set; it may refetch once its cooldown between fetches is over.
-    await sleep(REMOTE_JWKS_COOLDOWN_MS + 100);
+    // The verifier holds the old set; the unknown kid makes it fetch the new one.
     expect(await verify(`Bearer ${fresh.accessToken}`)).toMatchObject({ id: old.user.id });
     expect(await verify(`Bearer ${old.accessToken}`)).toMatchObject({ id: old.user.id });
   }, 60_000);
+
+  describe('keys retired and refresh tokens aged while it was stopped', () => {
+    // One restart for both tests below: the stored state is changed, then the service starts on it.
+    let user: { id: string };
+    let signing: string[];
+    let lapsing: string;
+    let lapsed: string;
+    let storedLifeDays: number;
+    // Retired 14 minutes ago: tokens it signed may still be alive (they live 15 minutes).
+    let recent: SigningKey;
+    // Retired 16 minutes ago: every token it signed has expired.
+    let old: SigningKey;
+    // The newest key of all, retired a moment ago: the signer must skip it.
+    let newest: SigningKey;
+    const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+
+    beforeAll(async () => {
+      const registered = (await register({ email: 'retire@example.com', handle: 'retire' })).data!.register;
+      user = registered.user;
+      lapsing = registered.refreshToken;
+      lapsed = (await register({ email: 'lapsed@example.com', handle: 'lapsed' })).data!.register.refreshToken;
+      signing = (await jwks()).keys.map((k) => k.kid!);
+      [recent, old, newest] = [await newSigningKey(), await newSigningKey(), await newSigningKey()];
+      const insert = `INSERT INTO signing_keys (kid, private_jwk, public_jwk, created_at, retired_at)
+        VALUES ($1, $2, $3, now() + make_interval(mins => $4), now() - make_interval(mins => $5))`;
+      await whileStopped(async (stored) => {
+        for (const [key, createdMinutes, retiredMinutesAgo] of [
+          [recent, -60, 14],
+          [old, -60, 16],
+          [newest, 1, 0],
+        ] as const) {
+          const jwks = [JSON.stringify(key.privateJwk), JSON.stringify(key.publicJwk)];
+          await stored.query(insert, [key.kid, ...jwks, createdMinutes, retiredMinutesAgo]);
+        }
+        const [life] = (await stored.query(
+          `SELECT extract(epoch FROM expires_at - now()) / 86400 AS days FROM refresh_tokens WHERE token_hash = $1`,
+          [digest(lapsing)],
+        )) as { days: number | string }[];
+        storedLifeDays = Number(life!.days);
+        // To the edge of their life: one a minute before it ends, the other a second after.
+        const age = `UPDATE refresh_tokens SET expires_at = now() + make_interval(secs => $2) WHERE token_hash = $1`;
+        await stored.query(age, [digest(lapsing), 60]);
+        await stored.query(age, [digest(lapsed), -1]);
+      });
+    }, 60_000);
+
+    it('retires keys: a retired key never signs, and is published for one token lifetime after, then not', async () => {
+      expect((await jwks()).keys.map((k) => k.kid).sort()).toEqual([...signing, recent.kid, newest.kid].sort());
+      const signedNow = (await register({ email: 'after-retire@example.com', handle: 'after_retire' })).data!.register;
+      expect(decodeProtectedHeader(signedNow.accessToken).kid).toBe(signing[0]);
+      const verify = verifier();
+      expect(await verify(await signedBy(recent, user.id))).toMatchObject({ id: user.id });
+      expect(await verify(await signedBy(newest, user.id))).toMatchObject({ id: user.id });
+      await refused(verify(await signedBy(old, user.id)));
+    });
+
+    it('accepts a refresh token until its 30 days are over, and refuses it after', async () => {
+      expect(storedLifeDays).toBeGreaterThan(29.99);
+      expect(storedLifeDays).toBeLessThanOrEqual(30);
+      expect((await refresh(lapsing)).errors).toBeUndefined();
+      const expired = await refresh(lapsed);
+      expect(codes(expired)).toEqual(['UNAUTHENTICATED']);
+      expect(expired.errors![0]!.message).toMatch(/expired/);
+    });
+  });
 }
 
 describe('auth subgraph on PGlite', () => {
