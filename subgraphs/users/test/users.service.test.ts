@@ -216,6 +216,66 @@ function usersSuite(database: () => Promise<{ url?: string; drop: () => Promise<
     expect((await relate('follow', b!, a!)).data!.follow!.followerCount).toBe(2);
   });
 
+  /** One user as the API shows them: counts, both lists, and whether `viewer` blocked them. */
+  const relationsOf = async (id: string, viewer: string) =>
+    (
+      await call<{
+        user: {
+          followerCount: number;
+          followingCount: number;
+          viewerHasBlocked: boolean;
+          followers: { edges: { node: { id: string } }[] };
+          following: { edges: { node: { id: string } }[] };
+        };
+      }>(
+        `query($id: ID) { user(id: $id) { followerCount followingCount viewerHasBlocked
+          followers(first: 100) { edges { node { id } } } following(first: 100) { edges { node { id } } } } }`,
+        { id },
+        viewer,
+      )
+    ).data!.user;
+  const ids = (list: { edges: { node: { id: string } }[] }) => list.edges.map((e) => e.node.id);
+
+  it('lets A follow B while B follows A, for many pairs at once: no deadlock, every count exact', async () => {
+    // Each pair's two follows lock the same two profiles from opposite ends (rows are locked in id order).
+    const users = await registerAll(Array.from({ length: 40 }, (_, i) => `mutual${i}`));
+    const pairs = Array.from({ length: 20 }, (_, i) => [users[2 * i]!, users[2 * i + 1]!] as const);
+    const results = await Promise.all(pairs.flatMap(([a, b]) => [relate('follow', a, b), relate('follow', b, a)]));
+    expect(results.flatMap((r) => codes(r))).toEqual([]);
+    for (const [a, b] of pairs) {
+      const seen = await relationsOf(a, b);
+      expect({ counts: [seen.followerCount, seen.followingCount], followers: ids(seen.followers) }).toEqual({
+        counts: [1, 1],
+        followers: [b],
+      });
+      expect(ids(seen.following)).toEqual([b]);
+    }
+  }, 60_000);
+
+  it('lets A follow B while B blocks A, for many pairs at once: never a follow beside a block, counts equal to edges', async () => {
+    const users = await registerAll(Array.from({ length: 40 }, (_, i) => `racer${i}`));
+    const pairs = Array.from({ length: 20 }, (_, i) => [users[2 * i]!, users[2 * i + 1]!] as const);
+    // B already follows A, so the block has a follow of its own to remove as well.
+    await Promise.all(pairs.map(([a, b]) => relate('follow', b, a)));
+    const results = await Promise.all(pairs.flatMap(([a, b]) => [relate('follow', a, b), relate('block', b, a)]));
+    // The follow either came first (then the block removed it) or was refused; the block always stands.
+    expect(results.filter((_, i) => i % 2 === 1).flatMap((r) => codes(r))).toEqual([]);
+    expect(
+      results
+        .filter((_, i) => i % 2 === 0)
+        .flatMap((r) => codes(r))
+        .filter((c) => c !== 'FORBIDDEN'),
+    ).toEqual([]);
+    for (const [a, b] of pairs) {
+      const [aSeen, bSeen] = [await relationsOf(a, b), await relationsOf(b, a)];
+      expect({
+        blocked: aSeen.viewerHasBlocked,
+        a: [aSeen.followerCount, aSeen.followingCount, ids(aSeen.followers), ids(aSeen.following)],
+        b: [bSeen.followerCount, bSeen.followingCount, ids(bSeen.followers), ids(bSeen.following)],
+      }).toEqual({ blocked: true, a: [0, 0, [], []], b: [0, 0, [], []] });
+    }
+  }, 60_000);
+
   it('publishes users.relations events for changes, none for no-ops', async () => {
     const [x, y] = await registerAll(['event_x', 'event_y']);
     const mine = () => relations.filter((e) => e.actorId === x);
