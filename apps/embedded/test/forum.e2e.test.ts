@@ -133,7 +133,7 @@ describe('forum and comments through the gateway', () => {
     alice = await register('alice');
     bob = await register('bob');
     carol = await register('carol');
-  }, 90_000);
+  }, 120_000);
   afterAll(() => stack?.close());
 
   it('creates a panel, a post, a comment and a reply, then reads them all in one request', async () => {

@@ -109,7 +109,7 @@ describe('identity through the gateway', () => {
       fromBeginning: true,
       handle: async (event) => void registered.push(event),
     });
-  }, 90_000);
+  }, 120_000);
   afterAll(async () => {
     delete process.env.ADMIN_EMAILS;
     await stack?.close();

@@ -61,7 +61,7 @@ describe('pictures through the gateway', () => {
     stack = await startEmbeddedStack({ dataDir, gatewayPort: 0, subgraphPort: () => 0 });
     url = stack.gateway.graphqlUrl;
     origin = stack.gateway.url;
-  }, 60_000);
+  }, 120_000);
   afterAll(() => stack?.close());
 
   it('takes a real PNG from PROCESSING to READY; its URLs serve bytes of the stated size', async () => {

@@ -4,7 +4,8 @@ import { SUBGRAPHS } from '@agora/contracts/subgraphs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolve } from 'node:path';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gatewayConfig } from '@agora/gateway/config';
 import { startGateway } from '@agora/gateway/gateway';
 import { createLogger } from '@agora/kit/log';
@@ -44,7 +45,7 @@ describe('embedded stack through the gateway', () => {
       { input: { email: 'panels@example.com', password: 'Correct-horse-battery-9', handle: 'panel_maker' } },
     );
     authorization = `Bearer ${registered.data!.register.accessToken}`;
-  }, 60_000);
+  }, 120_000);
   afterAll(() => stack?.close());
 
   it('runs every registered subgraph, and the gateway serves the Query fields of each', async () => {
@@ -208,6 +209,65 @@ describe('embedded stack through the gateway', () => {
     });
   });
 
+  it("passes the caller's x-request-id (or one of its own) to every subgraph a request reaches", async () => {
+    /** Stands in front of a subgraph, noting the x-request-id of each request it forwards. */
+    const recorder = async (target: string) => {
+      const ids: string[] = [];
+      const server = createServer((req, res) => {
+        ids.push(String(req.headers['x-request-id']));
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => {
+          const headers: Record<string, string> = { 'content-type': 'application/json' };
+          if (req.headers.authorization) headers.authorization = req.headers.authorization;
+          void fetch(target, { method: 'POST', headers, body: Buffer.concat(chunks) }).then(async (answer) => {
+            res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+          });
+        });
+      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      return { ids, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` };
+    };
+    expect((await create('Traced requests')).errors).toBeUndefined();
+    const urlOf = (name: string) => stack.services.find((s) => s.name === name)!.graphqlUrl;
+    const [forum, users] = [await recorder(urlOf('forum')), await recorder(urlOf('users'))];
+    const traced = await startGateway({
+      host: '127.0.0.1',
+      port: 0,
+      log: createLogger('gateway-test'),
+      supergraphPath: resolve(REPO_ROOT, 'schema/supergraph.graphql'),
+      subgraphUrls: {
+        ...Object.fromEntries(stack.services.map((s) => [s.name, s.graphqlUrl])),
+        forum: forum.url,
+        users: users.url,
+      },
+      maxBodyBytes: 1_000_000,
+      maxDepth: 12,
+    });
+    // Panels from forum, their creators from users: one request, two subgraphs.
+    const query = '{ panels(first: 2) { edges { node { name createdBy { handle } } } } }';
+    const send = async (requestId?: string) => {
+      const [f, u] = [forum.ids.length, users.ids.length];
+      const res = await gql(traced.graphqlUrl, query, undefined, requestId ? { 'x-request-id': requestId } : {});
+      expect(res.errors).toBeUndefined();
+      return { forum: forum.ids.slice(f), users: users.ids.slice(u) };
+    };
+    try {
+      expect(await send('req-42.abc:def')).toEqual({ forum: ['req-42.abc:def'], users: ['req-42.abc:def'] });
+      // Malformed (a space, or too long) or absent: the gateway makes one id for the whole request.
+      for (const given of ['not ok', 'x'.repeat(129), undefined]) {
+        const seen = await send(given);
+        expect(seen.forum).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+        expect(seen.users).toEqual(seen.forum);
+      }
+      expect(new Set([...forum.ids.slice(1), ...users.ids.slice(1)]).size).toBe(3);
+    } finally {
+      await traced.close();
+      forum.server.close();
+      users.server.close();
+    }
+  });
+
   it('serves health checks', async () => {
     expect((await fetch(`${stack.gateway.url}/healthz`)).status).toBe(200);
     for (const service of stack.services) expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
@@ -220,5 +280,5 @@ describe('embedded stack through the gateway', () => {
     expect(await panelCount()).toBe(before);
     const again = await gql<{ panel: { name: string } }>(url, '{ panel(slug: "general-chat") { name } }');
     expect(again.data!.panel.name).toBe('General Chat');
-  }, 60_000);
+  }, 120_000);
 });

@@ -112,7 +112,7 @@ describe('subscriptions through the gateway', () => {
     other = await signUp('sub_other');
     general = await createPanel('Subscriptions General');
     photos = await createPanel('Subscriptions Photos');
-  }, 90_000);
+  }, 120_000);
   afterAll(async () => {
     for (const client of clients) await client.dispose();
     await stack?.close();
