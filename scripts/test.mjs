@@ -40,8 +40,10 @@ const env = {
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
 };
 
-// Tests that stop a shared service (the Kafka outage test) run alone, after the others.
-const SERIAL = 'outage';
+// Run alone, after the others: tests that stop a shared service (the Kafka outage test), and
+// the ones whose processes use the production queue and group names on the shared servers
+// (the pictures worker processes and the distributed stack share `pictures.thumbnails`).
+const SERIAL = 'outage|worker\\.distributed|start-distributed';
 
 function jest(args) {
   const report = join(mkdtempSync(join(tmpdir(), 'agora-test-')), 'jest.json');

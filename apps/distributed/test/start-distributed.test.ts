@@ -1,11 +1,17 @@
 /**
- * `npm run start:distributed` end to end: the script starts auth, two forum replicas and the
- * gateway as separate processes against devstack's servers, and the panels slice works through
- * the gateway as it does under `npm start`, with both replicas serving requests.
+ * `npm run start:distributed` end to end: the script starts every subgraph (two forum
+ * replicas), the pictures worker and the gateway as separate processes against devstack's
+ * servers. Through that one stack: the panels slice works as it does under `npm start`, with
+ * both forum replicas serving; and subscriptions run on the real publishing path of
+ * distributed mode, on two gateway replicas (the script's, and one started here): the
+ * subgraphs' outbox relays publish to Kafka, the worker process publishes its notices to
+ * RabbitMQ's `realtime` exchange, and each replica consumes both with a group and a queue of
+ * its own, so every subscriber gets every event it is entitled to exactly once.
  *
  * Isolation: the run gets its own PostgreSQL database (created here, dropped after), so its
- * service schemas are fresh, and ports from a free range (PORT_BASE). Kafka, RabbitMQ and Redis
- * are shared with other tests; this slice only publishes to them (panel.created).
+ * service schemas are fresh, its own data folder, and ports from a free range (PORT_BASE).
+ * Kafka, RabbitMQ and Redis are shared with other tests: what is asserted is filtered to this
+ * run's own panels, posts and users.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -15,9 +21,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DataSource } from 'typeorm';
-import { describeWithService, codes, gql, waitFor } from '@agora/kit/testing';
+import { gatewayConfig } from '@agora/gateway/config';
+import { startGateway, type RunningGateway } from '@agora/gateway/gateway';
+import { remoteKeys, tokenIdentifier } from '@agora/kit/auth';
+import { KafkaEventLog } from '@agora/kit/events/kafka';
+import { createLogger } from '@agora/kit/log';
+import { RabbitNotices } from '@agora/kit/notices/rabbitmq';
+import { describeWithService, codes, gql, sleep, waitFor } from '@agora/kit/testing';
+import { SUBGRAPHS } from '@agora/contracts/subgraphs';
+import { wsClient, wsSubscribe, type Received } from '../../../gateway/test/subscription-clients';
 
 const ROOT = resolve(__dirname, '../../..');
+/** Port offsets from PORT_BASE: the gateway, each subgraph (DESIGN.md's), forum's second replica. */
+const OFFSETS = [0, ...SUBGRAPHS.map((s) => s.port - 4000), 13];
 const BACKING = ['DATABASE_URL', 'REDIS_URL', 'AMQP_URL', 'KAFKA_BROKERS', 'MONGO_URL'] as const;
 
 /** The env the script's processes get: this test's, without jest's own settings. */
@@ -42,11 +58,11 @@ const portFree = (port: number) =>
       .listen(port, '127.0.0.1', () => server.close(() => done(true)));
   });
 
-/** A PORT_BASE whose ports this run uses (gateway, auth, forum ×2) are free. */
+/** A PORT_BASE whose ports this run uses (gateway, every subgraph, forum's second replica) are free. */
 async function freePortBase(): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 400) * 100;
-    const free = await Promise.all([0, 2, 3, 13].map((offset) => portFree(base + offset)));
+    const free = await Promise.all(OFFSETS.map((offset) => portFree(base + offset)));
     if (free.every(Boolean)) return base;
   }
 }
@@ -79,11 +95,12 @@ describe('start:distributed refuses what it cannot run', () => {
   });
 });
 
-describeWithService([...BACKING], 'npm run start:distributed', (databaseUrl) => {
+describeWithService([...BACKING], 'npm run start:distributed', (databaseUrl, _redisUrl, amqpUrl, kafkaBrokers) => {
   const database = `agora_distributed_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const admin = new DataSource({ type: 'postgres', url: databaseUrl });
   let stack: ChildProcess;
   let exited: Promise<number | null>;
+  let base: number;
   let gatewayUrl: string;
   let ports: number[];
   const lines: string[] = [];
@@ -94,13 +111,13 @@ describeWithService([...BACKING], 'npm run start:distributed', (databaseUrl) => 
     await admin.query(`CREATE DATABASE ${database}`);
     const url = new URL(databaseUrl);
     url.pathname = `/${database}`;
-    const base = await freePortBase();
-    ports = [0, 2, 3, 13].map((offset) => base + offset);
+    base = await freePortBase();
+    ports = OFFSETS.map((offset) => base + offset);
     gatewayUrl = `http://127.0.0.1:${base}/graphql`;
     stack = runScript({
       DATABASE_URL: url.toString(),
       PORT_BASE: String(base),
-      SERVICES: 'auth,forum',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'agora-distributed-')),
       LOG_LEVEL: 'debug',
     });
     exited = new Promise((done) => stack.once('exit', done));
@@ -122,7 +139,13 @@ describeWithService([...BACKING], 'npm run start:distributed', (databaseUrl) => 
   }, 250_000);
 
   afterAll(async () => {
-    if (stack?.exitCode === null) stack.kill('SIGKILL');
+    // SIGTERM lets the script stop its processes; SIGKILL only if it will not.
+    if (stack?.exitCode === null) {
+      stack.kill('SIGTERM');
+      const timer = setTimeout(() => stack.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    }
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.destroy();
   });
@@ -182,6 +205,199 @@ describeWithService([...BACKING], 'npm run start:distributed', (databaseUrl) => 
     }
   });
 
+  describe('subscriptions on the real publishing path, on two gateway replicas', () => {
+    const log = createLogger('distributed-subscriptions-test');
+    const clients: { dispose(): unknown }[] = [];
+    let replica: { gateway: RunningGateway; events: KafkaEventLog; notices: RabbitNotices } | undefined;
+    /** The script's gateway and the one started here: both consume Kafka and RabbitMQ. */
+    let gateways: string[];
+
+    const call = async <D>(query: string, variables: Record<string, unknown>, token?: string) => {
+      const res = await gql<D>(gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {});
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return res.data!;
+    };
+    const signUp = async (prefix: string) => {
+      const handle = `${prefix}_${randomUUID().slice(0, 6)}`;
+      const { register } = await call<{ register: { accessToken: string; user: { id: string } } }>(
+        'mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }',
+        { input: { email: `${handle}@example.test`, password: 'Correct-horse-battery-9', handle } },
+      );
+      return { handle, id: register.user.id, token: register.accessToken };
+    };
+    /** One subscriber per gateway replica, as `token`'s user (anonymous without). */
+    const onEveryReplica = (query: string, variables?: Record<string, unknown>, token?: string) =>
+      gateways.map((url) => {
+        const client = wsClient(url, token && `Bearer ${token}`);
+        clients.push(client);
+        return wsSubscribe(client, query, variables);
+      });
+    /** Subscriptions start asynchronously: `write` until every subscriber has a payload. */
+    const warmUp = async (subscribers: Received[], write: () => Promise<string>) => {
+      const ids = new Set<string>();
+      await waitFor(
+        'every subscriber on both replicas',
+        async () => {
+          ids.add(await write());
+          await sleep(300);
+          return subscribers.every((s) => s.results.length > 0);
+        },
+        60_000,
+      );
+      return ids;
+    };
+    const idsOf = (s: Received, field: string) =>
+      s.results.map((r) => (r.data as Record<string, { id: string }>)[field]!.id);
+
+    beforeAll(async () => {
+      const url = (offset: number) => `http://127.0.0.1:${base + offset}/graphql`;
+      const subgraphUrls: Record<string, string[]> = Object.fromEntries(
+        SUBGRAPHS.map((s) => [s.name, [url(s.port - 4000)]]),
+      );
+      subgraphUrls.forum!.push(url(13));
+      const auth = SUBGRAPHS.find((s) => s.name === 'auth')!;
+      const events = new KafkaEventLog({ brokers: kafkaBrokers.split(','), clientId: 'gateway-replica-2', log });
+      const notices = await RabbitNotices.open(amqpUrl, log);
+      const config = gatewayConfig({});
+      const gateway = await startGateway({
+        host: '127.0.0.1',
+        port: 0,
+        log,
+        supergraphPath: config.SUPERGRAPH_PATH,
+        subgraphUrls,
+        maxBodyBytes: config.MAX_BODY_BYTES,
+        maxDepth: config.MAX_QUERY_DEPTH,
+        identify: tokenIdentifier(
+          remoteKeys(`http://127.0.0.1:${base + auth.port - 4000}/.well-known/jwks.json`, { cooldownMs: 0 }),
+        ),
+        infra: { events, notices },
+      });
+      replica = { gateway, events, notices };
+      gateways = [gatewayUrl, gateway.graphqlUrl];
+    }, 120_000);
+
+    afterAll(async () => {
+      for (const client of clients) await client.dispose();
+      await replica?.gateway.close();
+      await replica?.events.close();
+      await replica?.notices.close();
+    });
+
+    it("postAdded: forum's outbox relay → Kafka → every subscriber on each replica, each post exactly once", async () => {
+      const author = await signUp('kafka_author');
+      const { createPanel } = await call<{ createPanel: { id: string } }>(
+        'mutation($input: CreatePanelInput!) { createPanel(input: $input) { id } }',
+        { input: { name: `Kafka ${randomUUID().slice(0, 8)}` } },
+        author.token,
+      );
+      const post = async (title: string) =>
+        (
+          await call<{ createPost: { id: string } }>(
+            'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',
+            { input: { panelId: createPanel.id, title, body: 'over Kafka' } },
+            author.token,
+          )
+        ).createPost.id;
+      const query = 'subscription($p: ID) { postAdded(panelId: $p) { id author { handle } } }';
+      const subscribers = [
+        ...onEveryReplica(query, { p: createPanel.id }),
+        ...onEveryReplica(query, { p: createPanel.id }),
+      ];
+      const warmUps = await warmUp(subscribers, () => post('warm-up'));
+      const ids: string[] = [];
+      for (let i = 0; i < 10; i++) ids.push(await post(`post ${i}`));
+      const after = (s: Received) => idsOf(s, 'postAdded').filter((id) => !warmUps.has(id));
+      await waitFor('every post everywhere', () => subscribers.every((s) => after(s).length >= ids.length), 60_000);
+      await sleep(1_000); // room for a duplicate to show up
+      // Exactly once each (posts of different ids may come from different partitions: any order).
+      for (const s of subscribers) {
+        expect(after(s).sort()).toEqual([...ids].sort());
+        expect(s.errors).toEqual([]);
+      }
+      expect(subscribers[1]!.results.find((r) => JSON.stringify(r).includes(ids[0]!))).toEqual({
+        data: { postAdded: { id: ids[0], author: { handle: author.handle } } },
+      });
+    }, 180_000);
+
+    it("commentAdded: comments' outbox relay → Kafka → each replica, each comment exactly once", async () => {
+      const author = await signUp('kafka_commenter');
+      const { createPanel } = await call<{ createPanel: { id: string } }>(
+        'mutation($input: CreatePanelInput!) { createPanel(input: $input) { id } }',
+        { input: { name: `Comments ${randomUUID().slice(0, 8)}` } },
+        author.token,
+      );
+      const { createPost } = await call<{ createPost: { id: string } }>(
+        'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',
+        { input: { panelId: createPanel.id, title: 'To comment on', body: 'over Kafka' } },
+        author.token,
+      );
+      const comment = async (body: string) =>
+        (
+          await call<{ addComment: { id: string } }>(
+            'mutation($input: AddCommentInput!) { addComment(input: $input) { id } }',
+            { input: { postId: createPost.id, body } },
+            author.token,
+          )
+        ).addComment.id;
+      const subscribers = onEveryReplica('subscription($p: ID!) { commentAdded(postId: $p) { id body } }', {
+        p: createPost.id,
+      });
+      const warmUps = await warmUp(subscribers, () => comment('warm-up'));
+      const ids = [await comment('first'), await comment('second'), await comment('third')];
+      const after = (s: Received) => idsOf(s, 'commentAdded').filter((id) => !warmUps.has(id));
+      await waitFor('every comment everywhere', () => subscribers.every((s) => after(s).length >= ids.length), 60_000);
+      await sleep(1_000); // room for a duplicate to show up
+      for (const s of subscribers) {
+        expect(after(s).sort()).toEqual([...ids].sort());
+        expect(s.errors).toEqual([]);
+      }
+    }, 180_000);
+
+    it('pictureProcessed: the worker process → RabbitMQ realtime → the owner on each replica, exactly once, and no one else', async () => {
+      const [owner, other] = [await signUp('rabbit_owner'), await signUp('rabbit_other')];
+      const query = 'subscription { pictureProcessed { id status owner { handle } } }';
+      const owners = onEveryReplica(query, undefined, owner.token);
+      const others = onEveryReplica(query, undefined, other.token);
+      const upload = (token: string) => async () => {
+        const { uploadPicture } = await call<{ uploadPicture: { id: string } }>(
+          'mutation($input: UploadPictureInput!) { uploadPicture(input: $input) { id } }',
+          { input: { title: 'Dot', dataBase64: ONE_PIXEL_PNG, contentType: 'image/png' } },
+          token,
+        );
+        return uploadPicture.id;
+      };
+      const ownersPictures = await warmUp(owners, upload(owner.token));
+      const fresh = [await upload(owner.token)(), await upload(owner.token)()];
+      fresh.forEach((id) => ownersPictures.add(id));
+      const processed = (s: Received) => idsOf(s, 'pictureProcessed');
+      await waitFor(
+        "the owner's new pictures on both replicas",
+        () => owners.every((s) => fresh.every((id) => processed(s).includes(id))),
+        60_000,
+      );
+      // The other user's subscriptions are live: their own picture reaches them on both replicas.
+      const othersPictures = await warmUp(others, upload(other.token));
+      await sleep(1_000); // room for a duplicate to show up
+      for (const s of owners) {
+        expect(
+          processed(s)
+            .filter((id) => fresh.includes(id))
+            .sort(),
+        ).toEqual([...fresh].sort());
+        expect(new Set(processed(s)).size).toBe(processed(s).length);
+        expect(processed(s).every((id) => ownersPictures.has(id))).toBe(true);
+        expect(s.results.find((r) => JSON.stringify(r).includes(fresh[0]!))).toEqual({
+          data: { pictureProcessed: { id: fresh[0], status: 'READY', owner: { handle: owner.handle } } },
+        });
+      }
+      for (const s of others) {
+        expect(processed(s).filter((id) => ownersPictures.has(id))).toEqual([]);
+        expect(processed(s).every((id) => othersPictures.has(id))).toBe(true);
+      }
+      expect([...owners, ...others].flatMap((s) => s.errors)).toEqual([]);
+    }, 180_000);
+  });
+
   it('stops every process on SIGTERM', async () => {
     stack.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -191,3 +407,7 @@ describeWithService([...BACKING], 'npm run start:distributed', (databaseUrl) => 
     expect(stillOpen).toEqual([]);
   }, 60_000);
 });
+
+/** The smallest valid PNG: one pixel. */
+const ONE_PIXEL_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
