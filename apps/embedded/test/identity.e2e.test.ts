@@ -209,14 +209,14 @@ describe('identity through the gateway', () => {
           errors: [expect.objectContaining({ code, field })],
         });
       }
-      // Nothing was written: no event, no profile, and the very email and handle are still free.
-      await sleep(200);
-      expect(registered).toHaveLength(eventsBefore);
+      // Nothing was written: no profile, the very email and handle are still free, and no event:
+      // the next registration's event is the only one after the refusals (the topic is ordered).
       expect((await call(`{ user(handle: "fresh") { id } }`)).data).toEqual({ user: null });
       const ok = await attempt({});
       expect(ok.errors).toBeUndefined();
       expect(ok.data!.register.user.handle).toBe('fresh');
-      await waitFor('its event', () => registered.length === eventsBefore + 1);
+      await waitFor('its event', () => registered.some((e) => e.subject === ok.data!.register.user.id));
+      expect(registered).toHaveLength(eventsBefore + 1);
       expect(registered.at(-1)).toEqual({
         id: expect.any(String),
         type: 'user.registered',
@@ -393,14 +393,16 @@ describe('identity through the gateway', () => {
       expect(user.followingCount).toBe(user.following.edges.length);
     };
 
-    it('counts 50 parallel follows of one user exactly, and a block makes both counts consistent again', async () => {
+    // 12 fans: each is a registration (an argon2 hash); 50 parallel follows, and races between
+    // follows and blocks, are counted on PostgreSQL in users.service.test.ts.
+    it('counts 12 parallel follows of one user exactly, and a block makes both counts consistent again', async () => {
       const star = await newUser('star');
-      const fans = await Promise.all(Array.from({ length: 50 }, (_, i) => newUser(`fan${i}`)));
+      const fans = await Promise.all(Array.from({ length: 12 }, (_, i) => newUser(`fan${i}`)));
       const results = await Promise.all(fans.map((fan) => relate('follow', star.user.id, fan.accessToken)));
       expect(results.flatMap((r) => codes(r))).toEqual([]);
       const followed = await view(star.user.id, fans[0]!.accessToken);
-      expect(followed.followerCount).toBe(50);
-      expect(new Set(followed.followers.edges.map((e) => e.node.id)).size).toBe(50);
+      expect(followed.followerCount).toBe(12);
+      expect(new Set(followed.followers.edges.map((e) => e.node.id)).size).toBe(12);
       expect(followed.viewerIsFollowing).toBe(true);
       consistent(followed);
 
@@ -410,7 +412,7 @@ describe('identity through the gateway', () => {
       const blocked = await relate('block', fan.user.id, star.accessToken);
       expect(blocked.data!.block).toMatchObject({ id: fan.user.id, followerCount: 0 });
       const starAfter = await view(star.user.id, fan.accessToken);
-      expect(starAfter).toMatchObject({ followerCount: 49, followingCount: 0, viewerIsFollowing: false });
+      expect(starAfter).toMatchObject({ followerCount: 11, followingCount: 0, viewerIsFollowing: false });
       consistent(starAfter);
       const fanAfter = await view(fan.user.id, star.accessToken);
       expect(fanAfter).toMatchObject({ followerCount: 0, followingCount: 0, viewerHasBlocked: true });
@@ -420,7 +422,7 @@ describe('identity through the gateway', () => {
       expect(codes(await relate('follow', star.user.id, fan.accessToken))).toEqual(['FORBIDDEN']);
       expect(codes(await relate('follow', fan.user.id, star.accessToken))).toEqual(['FORBIDDEN']);
       expect(codes(await relate('unblock', fan.user.id, star.accessToken))).toEqual([]);
-      expect((await relate('follow', star.user.id, fan.accessToken)).data!.follow!.followerCount).toBe(50);
+      expect((await relate('follow', star.user.id, fan.accessToken)).data!.follow!.followerCount).toBe(12);
     }, 120_000);
 
     it('refuses relations without a caller, with yourself, or with an unknown user', async () => {
