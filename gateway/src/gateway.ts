@@ -89,6 +89,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log),
     validationRules: [depthLimit(options.maxDepth)],
+    // The kit's lifecycle stops the process gracefully (Apollo's own handler would re-raise the signal).
+    stopOnTerminationSignals: false,
   });
   const graphql: { handle?: ReturnType<typeof apolloHandler<GatewayContext>> } = {};
   let subscriptions: Subscriptions | undefined;

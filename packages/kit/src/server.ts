@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { runChecks, type HealthCheck } from './health';
 import { HttpError, sendHttpError, sendJson } from './http';
+import { shuttingDown } from './lifecycle';
 import type { Logger } from './log';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -14,6 +16,8 @@ export interface HttpServerOptions {
   fallback?: Route;
   /** Answers /readyz; false means 503 (e.g. a dependency is down). */
   ready?: () => Promise<boolean>;
+  /** Dependencies /readyz reports one by one; a required one that is down means 503. */
+  checks?: HealthCheck[];
 }
 
 export interface RunningHttpServer {
@@ -28,8 +32,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const routes: Record<string, Route> = {
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     '/readyz': async (_req, res) => {
-      const ok = options.ready ? await options.ready().catch(() => false) : true;
-      sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
+      // Not ready while stopping, so balancers (and the gateway's replica probes) move on.
+      const checks: HealthCheck[] = [...(options.checks ?? [])];
+      if (options.ready) {
+        const ready = options.ready;
+        checks.unshift({
+          name: 'self',
+          required: true,
+          check: async () => {
+            if (!(await ready())) throw new Error('not started');
+          },
+        });
+      }
+      const report = await runChecks(checks, shuttingDown());
+      sendJson(res, report.status === 'ready' ? 200 : 503, report);
     },
     ...options.routes,
   };

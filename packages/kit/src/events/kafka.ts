@@ -8,6 +8,7 @@ import {
   type LogEntry,
   type Producer,
 } from 'kafkajs';
+import type { Checkable } from '../health';
 import type { Logger } from '../log';
 import type { Consumer, ConsumerOptions, EventEnvelope, EventLog } from './port';
 
@@ -32,6 +33,13 @@ const MAX_WAIT_MS = 1_000;
  */
 const SESSION_TIMEOUT_MS = 10_000;
 const JOIN_TIMEOUT_MS = 60_000;
+/**
+ * A consumer retries a failed fetch or join at most this long apart, so after a broker
+ * outage it is consuming again within about a second of the broker's return.
+ */
+const CONSUMER_RETRY = { initialRetryTime: 100, maxRetryTime: 1_000, retries: 8 };
+/** /readyz asks the brokers at most this often. */
+const HEALTH_CACHE_MS = 2_000;
 
 /**
  * The event log of distributed mode: Kafka through kafkajs. Topics are created on first use
@@ -40,7 +48,7 @@ const JOIN_TIMEOUT_MS = 60_000;
  * time and commits a record's offset only after `handle` resolved. A failed record is
  * fetched again after a backoff, and the later records of its partition wait for it.
  */
-export class KafkaEventLog implements EventLog {
+export class KafkaEventLog implements EventLog, Checkable {
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly admin: Admin;
@@ -49,6 +57,7 @@ export class KafkaEventLog implements EventLog {
   private readonly topics = new Map<string, Promise<void>>();
   private readonly members = new Set<Member>();
   private readonly log: Logger;
+  private probe?: { at: number; result: Promise<void> };
 
   constructor(private readonly options: KafkaEventLogOptions) {
     this.log = options.log.child({ component: 'kafka' });
@@ -86,6 +95,16 @@ export class KafkaEventLog implements EventLog {
         headers: { 'event-type': event.type },
       })),
     });
+  }
+
+  /** Whether the brokers answer (one metadata request, shared by callers for a moment). */
+  health(): Promise<void> {
+    if (!this.probe || Date.now() - this.probe.at > HEALTH_CACHE_MS) {
+      const result = this.connectedAdmin().then(async () => void (await this.admin.describeCluster()));
+      result.catch(() => undefined);
+      this.probe = { at: Date.now(), result };
+    }
+    return this.probe.result;
   }
 
   async subscribe(options: ConsumerOptions): Promise<Consumer> {
@@ -173,6 +192,7 @@ class Member {
       maxWaitTimeInMs: MAX_WAIT_MS,
       sessionTimeout: SESSION_TIMEOUT_MS,
       heartbeatInterval: 1_000,
+      retry: CONSUMER_RETRY,
     });
     this.consumer = consumer;
     let started = false;

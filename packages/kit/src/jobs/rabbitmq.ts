@@ -12,6 +12,8 @@ import {
 } from './port';
 
 const ATTEMPT_HEADER = 'x-attempt';
+/** Longest `enqueue` waits for the broker: a caller (an upload) never hangs on an outage. */
+export const ENQUEUE_TIMEOUT_MS = 1_000;
 
 /** How long an idle retry queue outlives its delay before RabbitMQ removes it. */
 const RETRY_QUEUE_IDLE_MS = 60_000;
@@ -37,9 +39,15 @@ export class RabbitJobQueue implements JobQueue {
     return new RabbitJobQueue(await AmqpClient.open(url, log.child({ component: 'rabbitmq-jobs' })));
   }
 
+  async health(): Promise<void> {
+    await this.client.health();
+  }
+
+  /** Fails within ENQUEUE_TIMEOUT_MS (at once while the broker is unreachable). */
   async enqueue<P>(queue: string, payload: P, options: { id?: string } = {}): Promise<void> {
-    await this.declare(queue);
-    await this.client.publish('', queue, payload, {
+    if (!this.client.connected) throw new Error('rabbitmq is unreachable');
+    await withTimeout(this.declare(queue), ENQUEUE_TIMEOUT_MS, 'declaring the job queue');
+    await this.client.publishWithin(ENQUEUE_TIMEOUT_MS, '', queue, payload, {
       messageId: options.id ?? randomUUID(),
       persistent: true,
       headers: { [ATTEMPT_HEADER]: 1 },
@@ -94,6 +102,20 @@ export class RabbitJobQueue implements JobQueue {
 }
 
 const deadLetterQueue = (queue: string) => `${queue}.dlq`;
+
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: no answer from rabbitmq within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Puts a failed job back after `delayMs`, through a retry queue that expires it into its queue. */
 async function retryLater(client: AmqpClient, job: Job, delayMs: number): Promise<void> {
