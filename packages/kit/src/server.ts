@@ -17,7 +17,7 @@ export interface HttpServerOptions {
   /** Answers /readyz; false means 503 (e.g. a dependency is down). */
   ready?: () => Promise<boolean>;
   /** Dependencies /readyz reports one by one; a required one that is down means 503. */
-  checks?: HealthCheck[];
+  checks?: HealthCheck[] | (() => HealthCheck[]);
 }
 
 export interface RunningHttpServer {
@@ -33,7 +33,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     '/readyz': async (_req, res) => {
       // Not ready while stopping, so balancers (and the gateway's replica probes) move on.
-      const checks: HealthCheck[] = [...(options.checks ?? [])];
+      const given = typeof options.checks === 'function' ? options.checks() : (options.checks ?? []);
+      const checks: HealthCheck[] = [...given];
       if (options.ready) {
         const ready = options.ready;
         checks.unshift({
