@@ -10,6 +10,7 @@ import {
 } from 'kafkajs';
 import type { Checkable } from '../health';
 import type { Logger } from '../log';
+import { sleep } from '../time';
 import type { Consumer, ConsumerOptions, EventEnvelope, EventLog } from './port';
 
 export interface KafkaEventLogOptions {
@@ -111,7 +112,18 @@ export class KafkaEventLog implements EventLog, Checkable {
     await this.ensureTopics(options.topics);
     const { brokers } = await this.connectedAdmin().then(() => this.admin.describeCluster());
     const member = new Member(this.kafka, options, brokers.length, this.log);
-    await member.start();
+    // A topic another process has just created may not have its leaders yet: a retriable
+    // error ("does not host this topic-partition") is retried, briefly, not a failed start.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await member.start();
+        break;
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable || attempt >= 8) throw error;
+        this.log.debug({ err: error, attempt }, 'kafka consumer could not start yet; retrying');
+        await sleep(Math.min(200 * 2 ** (attempt - 1), 2_000));
+      }
+    }
     this.members.add(member);
     return {
       stop: async () => {
