@@ -72,7 +72,7 @@ export class Outbox {
   ) {
     this.intervalMs = options.intervalMs ?? 500;
     this.batchSize = options.batchSize ?? 200;
-    this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 1_000;
   }
 
   /**
