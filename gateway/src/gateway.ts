@@ -5,6 +5,7 @@ import depthLimit from 'graphql-depth-limit';
 import type { Identify } from '@agora/kit/auth';
 import { formatError } from '@agora/kit/format-error';
 import { infraChecks } from '@agora/kit/health';
+import { graphqlMetricsPlugin } from '@agora/kit/metrics';
 import { apolloHandler, sendJson } from '@agora/kit/http';
 import { requestIdFrom } from '@agora/kit/ids';
 import type { Infra } from '@agora/kit/infra';
@@ -117,6 +118,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }),
   });
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: http.server }));
+  apollo.addPlugin(graphqlMetricsPlugin('gateway'));
   if (options.infra && options.identify) {
     const started = startSubscriptions({
       ...(options.subscriptionLimits ?? DEFAULT_SUBSCRIPTION_LIMITS),

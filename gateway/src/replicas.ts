@@ -3,7 +3,9 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Kind, parse, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { HealthCheck } from '@agora/kit/health';
 import type { Logger } from '@agora/kit/log';
+import { metrics } from '@agora/kit/metrics';
 import { sleep } from '@agora/kit/time';
+import { inSpan, SpanKind, traceHeaders } from '@agora/kit/tracing';
 
 /** The error code of a subgraph that could not be reached (every replica down, or no answer). */
 export const SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE';
@@ -54,20 +56,31 @@ export class ReplicaSet {
     private readonly log: Logger,
   ) {
     this.replicas = urls.map((url) => ({ url, healthy: true }));
+    metrics.replicasHealthy.set({ subgraph: service }, this.replicas.length);
+  }
+
+  private countHealthy(): void {
+    metrics.replicasHealthy.set({ subgraph: this.service }, this.replicas.filter((r) => r.healthy).length);
   }
 
   /** The fetch Apollo's data source calls: `url` is ignored, a replica is chosen here. */
   readonly fetch = async (_url: string, init?: RequestInit): Promise<Response> => {
+    const subgraph = this.service;
     const first = this.pick();
     const attempt = await this.attempt(first, init);
     if (attempt.ok) return attempt.response;
+    metrics.subgraphFetches.inc({ subgraph, outcome: 'failed' });
     const retryable = !attempt.reached || isQuery(init?.body);
     const other = retryable ? this.pick(first) : undefined;
     if (other && other !== first) {
+      metrics.subgraphRetries.inc({ subgraph });
       const second = await this.attempt(other, init);
       if (second.ok) return second.response;
+      metrics.subgraphFetches.inc({ subgraph, outcome: 'failed' });
+      metrics.subgraphFetches.inc({ subgraph, outcome: 'unavailable' });
       throw new SubgraphUnavailable(this.service, attempt.reached || second.reached, second.reason);
     }
+    metrics.subgraphFetches.inc({ subgraph, outcome: 'unavailable' });
     throw new SubgraphUnavailable(this.service, attempt.reached, attempt.reason);
   };
 
@@ -87,16 +100,30 @@ export class ReplicaSet {
     replica: ReplicaState,
     init: RequestInit | undefined,
   ): Promise<{ ok: true; response: Response } | { ok: false; reached: boolean; reason: string }> {
+    const end = metrics.subgraphFetchDuration.startTimer({ subgraph: this.service });
     try {
-      const response = await this.fetcher(replica.url, init);
+      const response = await inSpan(
+        `POST ${this.service}`,
+        { kind: SpanKind.CLIENT, attributes: { 'agora.subgraph': this.service, 'url.full': replica.url } },
+        async (span) => {
+          const headers = { ...(init?.headers as Record<string, string> | undefined), ...traceHeaders() };
+          const answer = await this.fetcher(replica.url, { ...init, headers });
+          span.setAttribute('http.response.status_code', answer.status);
+          return answer;
+        },
+      );
       if (response.status === 502 || response.status === 503 || response.status === 504) {
         await response.body?.cancel().catch(() => undefined);
+        end();
         this.eject(replica, `HTTP ${response.status}`);
         // A 503 is a replica refusing work (draining, not ready): it did nothing.
         return { ok: false, reached: response.status !== 503, reason: `HTTP ${response.status}` };
       }
+      end();
+      metrics.subgraphFetches.inc({ subgraph: this.service, outcome: 'ok' });
       return { ok: true, response };
     } catch (error) {
+      end();
       const code = errorCode(error);
       this.eject(replica, code);
       return { ok: false, reached: code !== 'ECONNREFUSED', reason: code };
@@ -107,6 +134,8 @@ export class ReplicaSet {
     if (!replica.healthy) return;
     replica.healthy = false;
     replica.reason = reason;
+    metrics.replicaEjections.inc({ subgraph: this.service });
+    this.countHealthy();
     this.log.warn({ service: this.service, replica: replica.url, reason }, 'subgraph replica ejected');
     void this.probe(replica);
   }
@@ -128,6 +157,7 @@ export class ReplicaSet {
         if (ok) {
           replica.healthy = true;
           replica.reason = undefined;
+          this.countHealthy();
           this.log.info({ service: this.service, replica: replica.url }, 'subgraph replica back in turn');
           return;
         }

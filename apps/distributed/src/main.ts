@@ -147,7 +147,16 @@ function plan(
     }
     gatewayEnv[`SUBGRAPH_${service.name.toUpperCase()}_URL`] = urls.join(',');
   }
-  if (withWorker) subgraphs.push({ name: 'pictures-worker', entry: PICTURES_WORKER, env: { ...shared } });
+  // The worker serves only /healthz, /readyz and /metrics, on PORT_BASE + 95.
+  const workerPort = config.PORT_BASE + 95;
+  if (withWorker) {
+    subgraphs.push({
+      name: 'pictures-worker',
+      entry: PICTURES_WORKER,
+      env: { ...shared, PORT: String(workerPort) },
+      url: url(workerPort),
+    });
+  }
   return {
     subgraphs,
     gateway: { name: 'gateway', entry: 'gateway/src/main.ts', env: gatewayEnv, url: url(config.PORT_BASE) },
@@ -275,8 +284,7 @@ async function main(): Promise<void> {
     `  web app          ${gateway.url}/`,
     `  GraphQL          ${gateway.url}/graphql  (HTTP; WebSocket and SSE on the same path)`,
     ...subgraphs.map(
-      (s) =>
-        `  ${s.name.padEnd(16)} ${s.url ? `${s.url}/graphql` : `pid ${running.find((p) => p.name === s.name)!.child.pid}`}`,
+      (s) => `  ${s.name.padEnd(16)} ${s.entry === PICTURES_WORKER ? `${s.url}/metrics` : `${s.url}/graphql`}`,
     ),
     'Ctrl-C stops every process.',
   ];

@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { logLevelOf } from './config';
+import { activeTraceIds } from './tracing';
 
 export type { Logger };
 
@@ -10,6 +11,8 @@ export function rootLogger(): Logger {
   root ??= pino({
     level: logLevelOf(process.env),
     base: { pid: process.pid },
+    // Every line logged inside a traced request or event carries its trace id.
+    mixin: () => activeTraceIds() ?? {},
     redact: ['req.headers.authorization', '*.password', '*.accessToken', '*.refreshToken'],
   });
   return root;

@@ -13,6 +13,7 @@ import type { Logger } from './log';
 import type { Viewer } from './viewer';
 import { formatError } from './format-error';
 import { serviceChecks, type HealthCheck } from './health';
+import { graphqlMetricsPlugin } from './metrics';
 import { loadSubgraphSchema } from './paths';
 import type { ServiceRuntime } from './service';
 import { startHttpServer, type RunningHttpServer, type Route } from './server';
@@ -103,6 +104,7 @@ export async function startSubgraphServer<C extends RequestContext>(
     fallback: options.fallback,
   });
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: http.server }));
+  apollo.addPlugin(graphqlMetricsPlugin(options.name));
   await apollo.start();
   graphqlRoute.handle = apolloHandler(apollo, {
     maxBodyBytes: options.maxBodyBytes,

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Checkable } from '../health';
 import type { Logger } from '../log';
+import { metrics } from '../metrics';
 import type { Cache } from './port';
 
 /**
@@ -62,7 +63,14 @@ export class RedisCache implements Cache, Checkable {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const json = await this.redis.get(key);
+    let json: string | null;
+    try {
+      json = await this.redis.get(key);
+    } catch (error) {
+      metrics.cacheRequests.inc({ result: 'error' });
+      throw error;
+    }
+    metrics.cacheRequests.inc({ result: json === null ? 'miss' : 'hit' });
     return json === null ? undefined : (JSON.parse(json) as T);
   }
 

@@ -10,7 +10,9 @@ import {
 } from 'kafkajs';
 import type { Checkable } from '../health';
 import type { Logger } from '../log';
+import { metrics } from '../metrics';
 import { sleep } from '../time';
+import { contextFrom, inSpan, ROOT_CONTEXT, SpanKind, traceHeaders } from '../tracing';
 import type { Consumer, ConsumerOptions, EventEnvelope, EventLog } from './port';
 
 export interface KafkaEventLogOptions {
@@ -87,15 +89,26 @@ export class KafkaEventLog implements EventLog, Checkable {
       throw error;
     });
     await this.producerReady;
-    await this.producer.send({
-      topic,
-      acks: -1,
-      messages: events.map((event) => ({
-        key: event.subject,
-        value: JSON.stringify(event),
-        headers: { 'event-type': event.type },
-      })),
-    });
+    // A producer span in the writer's trace; its context travels in each record's headers.
+    await inSpan(
+      `${topic} publish`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: { 'messaging.system': 'kafka', 'messaging.batch.message_count': events.length },
+      },
+      async () => {
+        const trace = traceHeaders();
+        await this.producer.send({
+          topic,
+          acks: -1,
+          messages: events.map((event) => ({
+            key: event.subject,
+            value: JSON.stringify(event),
+            headers: { 'event-type': event.type, ...trace },
+          })),
+        });
+      },
+    );
   }
 
   /** Whether the brokers answer (one metadata request, shared by callers for a moment). */
@@ -254,12 +267,32 @@ class Member {
     const key = `${topic}/${partition}`;
     try {
       const event = parse(message.value);
-      if (event) await this.options.handle(event, topic);
-      else this.log.error({ topic, partition, offset: message.offset }, 'skipping a record that is not an event');
+      if (event) {
+        // A consumer span in the trace of the request that wrote the event (its record headers).
+        await inSpan(
+          `${topic} process`,
+          {
+            kind: SpanKind.CONSUMER,
+            parent: contextFrom(message.headers, ROOT_CONTEXT),
+            attributes: {
+              'messaging.system': 'kafka',
+              'messaging.consumer.group.name': this.options.group,
+              'event.type': event.type,
+            },
+          },
+          () => this.options.handle(event, topic),
+        );
+        const group = this.options.group.startsWith('gateway-') ? 'gateway' : this.options.group;
+        metrics.eventsConsumed.inc({ group, topic, outcome: 'ok' });
+        const age = (Date.now() - Date.parse(event.occurredAt)) / 1000;
+        if (Number.isFinite(age)) metrics.consumerLag.observe({ group, topic }, Math.max(0, age));
+      } else this.log.error({ topic, partition, offset: message.offset }, 'skipping a record that is not an event');
       await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
       this.attempts.delete(key);
     } catch (error) {
       // Not committed: read the partition again from this record once the backoff is over.
+      const group = this.options.group.startsWith('gateway-') ? 'gateway' : this.options.group;
+      metrics.eventsConsumed.inc({ group, topic, outcome: 'failed' });
       const attempt = (this.attempts.get(key) ?? 0) + 1;
       this.attempts.set(key, attempt);
       if (attempt === 1 || attempt % 20 === 0) {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { AmqpClient } from '../amqp';
 import type { Logger } from '../log';
+import { metrics, registerReading } from '../metrics';
+import { contextFrom, inSpan, ROOT_CONTEXT, SpanKind, traceHeaders } from '../tracing';
 import {
   DEFAULT_WORKER_OPTIONS,
   type DeadLetter,
@@ -28,11 +30,24 @@ const RETRY_QUEUE_IDLE_MS = 60_000;
  */
 export class RabbitJobQueue implements JobQueue {
   private readonly declared = new Set<string>();
+  private readonly known = new Set<string>();
   private readonly workers = new Set<RabbitWorker>();
+  private readonly unregister: () => void;
 
   private constructor(private readonly client: AmqpClient) {
     // Queues may be gone after a broker reset: declare them again after a reconnect.
     client.connection.on('connect', () => this.declared.clear());
+    // The depth of every queue this process uses, read when Prometheus scrapes.
+    this.unregister = registerReading('jobQueueDepth', async () => {
+      if (!this.client.connected) return [];
+      const channel = await this.client.confirmChannel();
+      return Promise.all(
+        [...this.known].map(async (queue) => ({
+          labels: { queue },
+          value: (await channel.checkQueue(queue)).messageCount,
+        })),
+      );
+    });
   }
 
   static async open(url: string, log: Logger): Promise<RabbitJobQueue> {
@@ -50,7 +65,8 @@ export class RabbitJobQueue implements JobQueue {
     await this.client.publishWithin(ENQUEUE_TIMEOUT_MS, '', queue, payload, {
       messageId: options.id ?? randomUUID(),
       persistent: true,
-      headers: { [ATTEMPT_HEADER]: 1 },
+      // The enqueuer's trace continues in the worker.
+      headers: { [ATTEMPT_HEADER]: 1, ...traceHeaders() },
     });
   }
 
@@ -87,6 +103,7 @@ export class RabbitJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
+    this.unregister();
     await Promise.all([...this.workers].map((w) => w.stop()));
     this.workers.clear();
     await this.client.close();
@@ -98,6 +115,7 @@ export class RabbitJobQueue implements JobQueue {
     await channel.assertQueue(queue, { durable: true });
     await channel.assertQueue(deadLetterQueue(queue), { durable: true });
     this.declared.add(queue);
+    this.known.add(queue);
   }
 }
 
@@ -132,7 +150,7 @@ async function retryLater(client: AmqpClient, job: Job, delayMs: number): Promis
   await client.publish('', retryQueue, job.payload, {
     messageId: job.id,
     persistent: true,
-    headers: { [ATTEMPT_HEADER]: job.attempt + 1 },
+    headers: { [ATTEMPT_HEADER]: job.attempt + 1, ...traceHeaders() },
   });
 }
 
@@ -197,7 +215,16 @@ class RabbitWorker {
       try {
         job.payload = JSON.parse(message.content.toString());
         readable = true;
-        await this.handle(job);
+        await inSpan(
+          `${this.queue} process`,
+          {
+            kind: SpanKind.CONSUMER,
+            parent: contextFrom(headers, ROOT_CONTEXT),
+            attributes: { 'messaging.system': 'rabbitmq', 'job.attempt': job.attempt },
+          },
+          () => this.handle(job),
+        );
+        metrics.jobs.inc({ queue: this.queue, outcome: 'ok' });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         if (!readable || job.attempt >= this.options.maxAttempts) {
@@ -205,9 +232,11 @@ class RabbitWorker {
             { queue: this.queue, jobId: job.id, attempt: job.attempt, reason },
             'job dead-lettered',
           );
+          metrics.jobs.inc({ queue: this.queue, outcome: 'dead_lettered' });
           const letter: DeadLetter = { ...job, error: reason };
           await this.client.publish('', deadLetterQueue(this.queue), letter, { messageId: job.id, persistent: true });
         } else {
+          metrics.jobs.inc({ queue: this.queue, outcome: 'retried' });
           await retryLater(this.client, job, Math.round(this.options.backoffMs * 2 ** (job.attempt - 1)));
         }
       }

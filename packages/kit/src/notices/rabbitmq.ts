@@ -1,6 +1,7 @@
 import type { Channel } from 'amqplib';
 import { AmqpClient } from '../amqp';
 import type { Logger } from '../log';
+import { context, contextFrom, ROOT_CONTEXT, traceHeaders } from '../tracing';
 import type { Notice, Notices, NoticeSubscription } from './port';
 
 const EXCHANGE = 'realtime';
@@ -66,7 +67,7 @@ export class RabbitNotices implements Notices {
         setTimeout(() => reject(new Error('no answer from rabbitmq')), PUBLISH_TIMEOUT_MS).unref(),
       ),
     ]);
-    await this.client.publishWithin(PUBLISH_TIMEOUT_MS, EXCHANGE, routingKey, data);
+    await this.client.publishWithin(PUBLISH_TIMEOUT_MS, EXCHANGE, routingKey, data, { headers: traceHeaders() });
   }
 
   private keep(routingKey: string, data: unknown): void {
@@ -161,8 +162,11 @@ class Subscription {
         if (!message) return;
         const routingKey = message.fields.routingKey;
         // A failing subscriber (or a notice that is not JSON) must not take the channel down.
+        const parent = contextFrom(message.properties.headers as Record<string, unknown>, ROOT_CONTEXT);
         Promise.resolve()
-          .then(() => this.handle({ routingKey, data: JSON.parse(message.content.toString()) }))
+          .then(() =>
+            context.with(parent, () => this.handle({ routingKey, data: JSON.parse(message.content.toString()) })),
+          )
           .catch((err: unknown) => this.client.log.warn({ err, routingKey }, 'notice handler failed'));
       },
       { noAck: true },
