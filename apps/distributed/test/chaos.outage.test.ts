@@ -6,15 +6,15 @@
  * killed with SIGKILL. Runs alone, after the other suites (`outage` in its name: see
  * scripts/test.mjs), because stopping a server would break tests running beside it.
  *
- * Isolation: a fresh PostgreSQL database per run (dropped after); ports chosen free.
+ * Isolation: a fresh PostgreSQL database per run (dropped after); ports chosen free. The
+ * pictures worker runs as its own process (PICTURES_WORKER=off), as in start:distributed.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
-import { crc32, deflateSync } from 'node:zlib';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { smallPng, startStack, type StackProcesses } from './processes';
 import { REPO_ROOT } from '@agora/kit/paths';
 import {
   codes,
@@ -22,10 +22,8 @@ import {
   freshDatabase,
   gql,
   sleep,
-  spawnTsx,
   waitFor,
   type GraphQLResponse,
-  type Spawned,
 } from '@agora/kit/testing';
 
 type Server = 'redis' | 'rabbitmq' | 'kafka';
@@ -51,40 +49,6 @@ async function withOutage<T>(server: Server, during: () => Promise<T>): Promise<
   }
 }
 
-const freePort = () =>
-  new Promise<number>((done, fail) => {
-    const server = createServer()
-      .once('error', fail)
-      .listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => done(port));
-      });
-  });
-
-/** A real 16×16 PNG (truecolour, one colour), as a client would upload. */
-function smallPng(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(16, 0);
-  ihdr.writeUInt32BE(16, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(16 * 3, 0x80)]);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.concat(Array.from({ length: 16 }, () => row)))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 const timed = async <T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> => {
   const began = Date.now();
   const value = await work();
@@ -96,8 +60,7 @@ describeWithService(
   'chaos: single faults in distributed mode',
   (serverUrl) => {
     let database: Awaited<ReturnType<typeof freshDatabase>>;
-    const processes = new Map<string, Spawned>();
-    const urls: Record<string, string> = {};
+    let stack: StackProcesses;
     let gatewayUrl: string;
     let alice: { token: string; email: string };
     let panelId: string;
@@ -112,68 +75,15 @@ describeWithService(
       return res.data!;
     };
 
-    const startProcess = async (name: string, entry: string, env: NodeJS.ProcessEnv, listening: string) => {
-      const process = spawnTsx(entry, { DATABASE_URL: database.url, ...env }, { keepBacking: true });
-      processes.set(name, process);
-      const line = await process.waitForLog(listening, 120_000);
-      return String(line.url);
-    };
-
     beforeAll(async () => {
       await devstack('up'); // every server running before the first fault
       database = await freshDatabase(serverUrl);
-      const ports = { auth: await freePort(), 'forum-1': await freePort(), 'forum-2': await freePort() };
-      urls.auth = await startProcess(
-        'auth',
-        'subgraphs/auth/src/main.ts',
-        { PORT: String(ports.auth) },
-        'auth subgraph listening',
-      );
-      const jwks = urls.auth.replace(/\/graphql$/, '/.well-known/jwks.json');
-      const common = { AUTH_JWKS_URL: jwks, PICTURES_SWEEP_INTERVAL_MS: '15000' };
-      const started = await Promise.all([
-        startProcess('users', 'subgraphs/users/src/main.ts', { ...common, PORT: '0' }, 'users subgraph listening'),
-        startProcess(
-          'forum-1',
-          'subgraphs/forum/src/main.ts',
-          { ...common, PORT: String(ports['forum-1']) },
-          'forum subgraph listening',
-        ),
-        startProcess(
-          'forum-2',
-          'subgraphs/forum/src/main.ts',
-          { ...common, PORT: String(ports['forum-2']) },
-          'forum subgraph listening',
-        ),
-        startProcess(
-          'comments',
-          'subgraphs/comments/src/main.ts',
-          { ...common, PORT: '0' },
-          'comments subgraph listening',
-        ),
-        startProcess(
-          'pictures',
-          'subgraphs/pictures/src/main.ts',
-          { ...common, PORT: '0' },
-          'pictures subgraph listening',
-        ),
-      ]);
-      [urls.users, urls['forum-1'], urls['forum-2'], urls.comments, urls.pictures] = started;
-      gatewayUrl = await startProcess(
-        'gateway',
-        'gateway/src/main.ts',
-        {
-          ...common,
-          PORT: '0',
-          WEB_ROOT: '/nonexistent',
-          SUBGRAPH_AUTH_URL: urls.auth,
-          SUBGRAPH_USERS_URL: urls.users,
-          SUBGRAPH_FORUM_URL: `${urls['forum-1']},${urls['forum-2']}`,
-          SUBGRAPH_COMMENTS_URL: urls.comments,
-          SUBGRAPH_PICTURES_URL: urls.pictures,
-        },
-        'gateway listening',
-      );
+      stack = await startStack({
+        databaseUrl: database.url,
+        subgraphs: ['auth', 'users', 'forum', 'comments', 'pictures'],
+        forumReplicas: 2,
+      });
+      gatewayUrl = stack.gatewayUrl;
 
       const handle = `a${randomUUID().slice(0, 8)}`;
       alice = { email: `${handle}@example.test`, token: '' };
@@ -200,7 +110,7 @@ describeWithService(
     }, 240_000);
 
     afterAll(async () => {
-      for (const process of processes.values()) process.kill('SIGKILL');
+      stack?.kill();
       await devstack('up');
       await database?.drop();
       console.log(`chaos measurements: ${JSON.stringify(measured)}`);
@@ -224,7 +134,7 @@ describeWithService(
       };
       const readers = Array.from({ length: concurrency }, reader);
       await waitFor('reads flowing', () => ok >= 20);
-      processes.get('forum-2')!.kill('SIGKILL');
+      stack.processes.get('forum-2')!.kill('SIGKILL');
       const okAtKill = ok;
       await waitFor('reads after the kill', () => ok >= okAtKill + 100, 30_000);
       stop = true;
@@ -273,7 +183,7 @@ describeWithService(
         measured.redisDownMs = { ...times, login: login.ms };
         for (const ms of Object.values(times)) expect(ms).toBeLessThan(1_000);
 
-        const forumReady = await fetch(urls['forum-1']!.replace(/\/graphql$/, '/readyz'));
+        const forumReady = await fetch(stack.urls['forum-1']!.replace(/\/graphql$/, '/readyz'));
         expect(forumReady.status).toBe(200);
         expect(await forumReady.json()).toMatchObject({
           status: 'ready',
