@@ -31,16 +31,24 @@ const RETRY_MAX_MS = 5_000;
 /** Longest a fetch waits for new records: bounds idle polling and how long `subscribe` takes. */
 const MAX_WAIT_MS = 1_000;
 /**
- * A member silent this long leaves its group. After a broker restart the group still lists
- * the members of before, and it waits this long for them before reassigning partitions.
+ * A member silent this long leaves its group (6 s: the broker's default minimum). After a
+ * broker outage a consumer that kafkajs restarted joins as a new member while the group
+ * still lists its old self: the rebalance waits up to REBALANCE_TIMEOUT_MS for the old member
+ * before dropping it, so consumption resumes within a few seconds of the broker's return.
  */
-const SESSION_TIMEOUT_MS = 10_000;
+const SESSION_TIMEOUT_MS = 6_000;
+/** How long a rebalance waits for members to rejoin (kafkajs's default is a minute). */
+const REBALANCE_TIMEOUT_MS = 3_000;
 const JOIN_TIMEOUT_MS = 60_000;
 /**
- * A consumer retries a failed fetch or join at most this long apart, so after a broker
- * outage it is consuming again within about a second of the broker's return.
+ * A consumer retries a failed fetch, heartbeat or join at most a second apart, for ten
+ * minutes before kafkajs gives up on it: through a broker outage it keeps its group member
+ * id, which the restarted broker still knows (group state lives in __consumer_offsets), so
+ * it is consuming again about a second after the broker's return. A consumer that crashed
+ * instead would rejoin as a new member, and the group would wait a session timeout for the
+ * old one first.
  */
-const CONSUMER_RETRY = { initialRetryTime: 100, maxRetryTime: 1_000, retries: 8 };
+const CONSUMER_RETRY = { initialRetryTime: 100, maxRetryTime: 1_000, retries: 600 };
 /** /readyz asks the brokers at most this often. */
 const HEALTH_CACHE_MS = 2_000;
 
@@ -69,6 +77,9 @@ export class KafkaEventLog implements EventLog, Checkable {
       brokers: options.brokers,
       logLevel: logLevel.WARN,
       logCreator: pinoLogCreator(this.log),
+      // Connection retries at most a second apart (kafkajs's default grows to 30 s): a
+      // consumer that kafkajs restarts after an outage waits this long, not half a minute.
+      retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 8 },
     });
     this.producer = this.kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -138,6 +149,7 @@ export class KafkaEventLog implements EventLog, Checkable {
       }
     }
     this.members.add(member);
+    if (!options.fromBeginning) await this.pinStart(member, options);
     return {
       stop: async () => {
         this.members.delete(member);
@@ -150,6 +162,30 @@ export class KafkaEventLog implements EventLog, Checkable {
     await Promise.all([...this.members].map((m) => m.stop()));
     this.members.clear();
     await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+
+  /**
+   * A group that starts "from the latest" resolves `latest` again for every partition it has
+   * not committed yet, each time a consumer (re)joins: after a restart or a broker outage it
+   * would skip what was published meanwhile on partitions it had not read from. So on its
+   * first subscription the group commits where it starts, on every partition.
+   */
+  private async pinStart(member: Member, options: ConsumerOptions): Promise<void> {
+    try {
+      await this.connectedAdmin();
+      const committed = await this.admin.fetchOffsets({ groupId: options.group, topics: options.topics });
+      const fresh: { topic: string; partition: number; offset: string }[] = [];
+      for (const { topic, partitions } of committed) {
+        const unset = partitions.filter((p) => Number(p.offset) < 0).map((p) => p.partition);
+        if (unset.length === 0) continue;
+        const ends = await this.admin.fetchTopicOffsets(topic);
+        for (const end of ends)
+          if (unset.includes(end.partition)) fresh.push({ topic, partition: end.partition, offset: end.high });
+      }
+      if (fresh.length > 0) await member.commit(fresh);
+    } catch (error) {
+      this.log.warn({ err: error, group: options.group }, 'could not record where a new consumer group starts');
+    }
   }
 
   private connectedAdmin(): Promise<void> {
@@ -216,6 +252,7 @@ class Member {
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: MAX_WAIT_MS,
       sessionTimeout: SESSION_TIMEOUT_MS,
+      rebalanceTimeout: REBALANCE_TIMEOUT_MS,
       heartbeatInterval: 1_000,
       retry: CONSUMER_RETRY,
     });
@@ -254,6 +291,11 @@ class Member {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  commit(offsets: { topic: string; partition: number; offset: string }[]): Promise<void> {
+    if (!this.consumer) throw new Error('consumer not started');
+    return this.consumer.commitOffsets(offsets);
   }
 
   async stop(): Promise<void> {
