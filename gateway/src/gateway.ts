@@ -118,7 +118,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }),
   });
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: http.server }));
-  apollo.addPlugin(graphqlMetricsPlugin('gateway'));
+  apollo.addPlugin(graphqlMetricsPlugin('gateway', log));
   if (options.infra && options.identify) {
     const started = startSubscriptions({
       ...(options.subscriptionLimits ?? DEFAULT_SUBSCRIPTION_LIMITS),

@@ -1,5 +1,8 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { isUnexpected } from './format-error';
+import type { Logger } from './log';
 
 /**
  * Prometheus metrics (prom-client), one registry per process, served at /metrics by every
@@ -171,8 +174,12 @@ function operationLabel(name: string | null | undefined): string {
   return label;
 }
 
-/** Apollo Server plugin: rate, latency and errors of GraphQL operations, by operation. */
-export function graphqlMetricsPlugin<C extends BaseContext>(service: string): ApolloServerPlugin<C> {
+/**
+ * Apollo Server plugin: rate, latency and errors of GraphQL operations, by operation; and one
+ * log line per unexpected error (with its stack, the operation and the request id: the trace
+ * id comes with the line). Expected errors (API codes: bad input, not found...) are not logged.
+ */
+export function graphqlMetricsPlugin<C extends BaseContext>(service: string, log?: Logger): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       const end = metrics.graphqlDuration.startTimer();
@@ -187,8 +194,20 @@ export function graphqlMetricsPlugin<C extends BaseContext>(service: string): Ap
         async didEncounterErrors(ctx) {
           failed = true;
           for (const error of ctx.errors) {
-            const code = String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+            const unexpected = isUnexpected(error);
+            const code = unexpected ? 'INTERNAL_SERVER_ERROR' : String(error.extensions?.code ?? 'UNKNOWN');
             metrics.graphqlErrors.inc({ service, operation: operationLabel(ctx.operationName), code });
+            if (unexpected) {
+              log?.error(
+                {
+                  err: unwrapResolverError(error),
+                  operation: ctx.operationName ?? undefined,
+                  path: error.path,
+                  requestId: (ctx.contextValue as { requestId?: string }).requestId,
+                },
+                'unexpected error',
+              );
+            }
           }
         },
         async willSendResponse(ctx) {

@@ -104,7 +104,7 @@ export async function startSubgraphServer<C extends RequestContext>(
     fallback: options.fallback,
   });
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: http.server }));
-  apollo.addPlugin(graphqlMetricsPlugin(options.name));
+  apollo.addPlugin(graphqlMetricsPlugin(options.name, log));
   await apollo.start();
   graphqlRoute.handle = apolloHandler(apollo, {
     maxBodyBytes: options.maxBodyBytes,
