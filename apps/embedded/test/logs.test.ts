@@ -36,7 +36,7 @@ describe('logs after the security scenarios', () => {
       },
       120_000,
     );
-    url = /(http:\/\/\S+\/graphql)/.exec(line)![1]!;
+    url = /(http:\/\/\S+\/graphql)/.exec(line!)![1]!;
   }, 150_000);
 
   afterAll(async () => {
