@@ -192,7 +192,29 @@ describeWithService(
       });
     }, 120_000);
 
-    it('RabbitMQ stopped: uploadPicture answers within 2 s, and the picture reaches READY once the broker is back', async () => {
+    it('RabbitMQ stopped: uploadPicture answers within 2 s, the picture reaches READY once the broker is back, and its notice arrives', async () => {
+      // The owner's own pictureProcessed subscription, open through the outage.
+      const processed: { id: string; status: string }[] = [];
+      let connected = false;
+      const ws = createClient({
+        url: gatewayUrl.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${alice.token}` },
+        retryAttempts: 0,
+        lazy: false,
+        on: { connected: () => void (connected = true) },
+      });
+      ws.subscribe(
+        { query: 'subscription { pictureProcessed { id status } }' },
+        {
+          next: (result) =>
+            void processed.push((result.data as { pictureProcessed: { id: string; status: string } }).pictureProcessed),
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      );
+      await waitFor('the subscription connected', () => connected);
+      await sleep(500);
       const upload = () =>
         call<{ uploadPicture: { id: string; status: string } }>(
           'mutation($input: UploadPictureInput!) { uploadPicture(input: $input) { id status } }',
@@ -221,6 +243,15 @@ describeWithService(
         60_000,
       );
       measured.rabbitReadyAfterReturnMs = Date.now() - backAt;
+      // The notice went out after the broker's return and still reached the subscriber, whose
+      // gateway had to subscribe again.
+      await waitFor(
+        'the pictureProcessed notice',
+        () => processed.some((p) => p.id === pictureId && p.status === 'READY'),
+        30_000,
+      );
+      measured.rabbitNoticeAfterReturnMs = Date.now() - backAt;
+      void ws.dispose();
     }, 240_000);
 
     it('Kafka stopped: register and login work; the profile and subscriptions catch up once it is back', async () => {

@@ -61,13 +61,17 @@ export class RabbitJobQueue implements JobQueue {
   /** Fails within ENQUEUE_TIMEOUT_MS (at once while the broker is unreachable). */
   async enqueue<P>(queue: string, payload: P, options: { id?: string } = {}): Promise<void> {
     if (!this.client.connected) throw new Error('rabbitmq is unreachable');
-    await withTimeout(this.declare(queue), ENQUEUE_TIMEOUT_MS, 'declaring the job queue');
-    await this.client.publishWithin(ENQUEUE_TIMEOUT_MS, '', queue, payload, {
-      messageId: options.id ?? randomUUID(),
-      persistent: true,
-      // The enqueuer's trace continues in the worker.
-      headers: { [ATTEMPT_HEADER]: 1, ...traceHeaders() },
-    });
+    // One bound for the whole of it (declaring the queue, then the broker's confirm).
+    const headers = { [ATTEMPT_HEADER]: 1, ...traceHeaders() }; // the enqueuer's trace continues in the worker
+    const sending = (async () => {
+      await this.declare(queue);
+      await this.client.publish('', queue, payload, {
+        messageId: options.id ?? randomUUID(),
+        persistent: true,
+        headers,
+      });
+    })();
+    await withTimeout(sending, ENQUEUE_TIMEOUT_MS, 'enqueueing');
   }
 
   async work<P>(queue: string, handle: (job: Job<P>) => Promise<void>, options: WorkerOptions = {}): Promise<Worker> {
