@@ -39,7 +39,8 @@ const env = {
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
 };
 
-// Tests that stop a shared service (the Kafka outage test) run alone, after the others.
+// Tests that stop a shared service (the Kafka outage test, the chaos suite: *.outage.test.ts)
+// run alone, after the others.
 const SERIAL = 'outage';
 
 function jest(args) {
