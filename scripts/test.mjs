@@ -40,10 +40,11 @@ const env = {
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
 };
 
-// Run alone, after the others: tests that stop a shared service (the Kafka outage test), and
-// the ones whose processes use the production queue and group names on the shared servers
-// (the pictures worker processes and the distributed stack share `pictures.thumbnails`).
-const SERIAL = 'outage|worker\\.distributed|start-distributed';
+// Run alone, after the others: tests that stop a shared service (the Kafka outage test, the
+// chaos suite: *.outage.test.ts), and the ones whose processes use the production queue and
+// group names on the shared servers (the pictures worker processes and the distributed stack
+// share `pictures.thumbnails`).
+const SERIAL = 'outage|worker\.distributed|start-distributed';
 
 function jest(args) {
   const report = join(mkdtempSync(join(tmpdir(), 'agora-test-')), 'jest.json');

@@ -1,9 +1,11 @@
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import depthLimit from 'graphql-depth-limit';
 import type { Identify } from '@agora/kit/auth';
 import { formatError } from '@agora/kit/format-error';
+import { infraChecks } from '@agora/kit/health';
+import { graphqlMetricsPlugin } from '@agora/kit/metrics';
 import { apolloHandler, sendJson } from '@agora/kit/http';
 import { requestIdFrom } from '@agora/kit/ids';
 import type { Infra } from '@agora/kit/infra';
@@ -13,6 +15,7 @@ import type { Viewer } from '@agora/kit/viewer';
 import { forwardedFor, verifyCaller } from './auth';
 import { keepAliveFetcher } from './fetcher';
 import { withMediaProxy } from './media';
+import { ReplicaSet, replicaChecks, SubgraphClient } from './replicas';
 import { staticSite } from './static';
 import {
   DEFAULT_SUBSCRIPTION_LIMITS,
@@ -67,15 +70,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // Unless told otherwise, Apollo Gateway probes cloud metadata endpoints (169.254.169.254)
   // and reports usage to Apollo: traffic nobody asked for, and first requests stalled behind it.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  const replicaSets = new Map<string, ReplicaSet>();
   const gateway = new ApolloGateway({
     supergraphSdl: fileSupergraph(options.supergraphPath, log),
     buildService: ({ name, url }) => {
-      // SUBGRAPH_<NAME>_URL may list the subgraph's replicas: each request goes to the next one.
-      const replicas = [options.subgraphUrls[name] ?? url ?? ''].flat();
-      let turn = 0;
-      return new RemoteGraphQLDataSource<GatewayContext>({
-        url: replicas[0],
-        fetcher: (_url, init) => fetcher(replicas[turn++ % replicas.length]!, init),
+      // SUBGRAPH_<NAME>_URL may list the subgraph's replicas: requests take the healthy ones in turn.
+      const replicas = new ReplicaSet(name, [options.subgraphUrls[name] ?? url ?? ''].flat(), fetcher, log);
+      replicaSets.get(name)?.close();
+      replicaSets.set(name, replicas);
+      return new SubgraphClient<GatewayContext>(replicas, log, {
         willSendRequest: ({ request, context }) => {
           request.http?.headers.set('x-request-id', context.requestId);
           if (context.authorization) request.http?.headers.set('authorization', context.authorization);
@@ -89,6 +92,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log),
     validationRules: [depthLimit(options.maxDepth)],
+    // The kit's lifecycle stops the process gracefully (Apollo's own handler would re-raise the signal).
+    stopOnTerminationSignals: false,
   });
   const graphql: { handle?: ReturnType<typeof apolloHandler<GatewayContext>> } = {};
   let subscriptions: Subscriptions | undefined;
@@ -99,6 +104,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Ready, and answering /graphql, once Apollo and the subscription consumers have started
     // (the port opens first): a request in between gets a 503, not a hang.
     ready: async () => graphql.handle !== undefined,
+    checks: () => [...replicaChecks(replicaSets), ...infraChecks(options.infra ?? {})],
     routes: {
       '/graphql': (req, res) => {
         if (!graphql.handle) return sendJson(res, 503, { errors: [{ message: 'The gateway is starting' }] });
@@ -112,6 +118,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }),
   });
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: http.server }));
+  apollo.addPlugin(graphqlMetricsPlugin('gateway', log));
   if (options.infra && options.identify) {
     const started = startSubscriptions({
       ...(options.subscriptionLimits ?? DEFAULT_SUBSCRIPTION_LIMITS),
@@ -149,6 +156,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await subscriptions?.close();
       await apollo.stop();
       await http.close();
+      for (const replicas of replicaSets.values()) replicas.close();
       await closeFetcher();
     },
   };

@@ -2,13 +2,18 @@ import { remoteKeys, tokenIdentifier } from '@agora/kit/auth';
 import { createInfra } from '@agora/kit/infra';
 import { onShutdown } from '@agora/kit/lifecycle';
 import { createLogger } from '@agora/kit/log';
+import { initTracing } from '@agora/kit/tracing';
 import { gatewayConfig } from './config';
 import { startGateway } from './gateway';
 
 const log = createLogger('gateway');
 const config = gatewayConfig();
 // Subscriptions consume Kafka (KAFKA_BROKERS) and RabbitMQ notices (AMQP_URL).
-createInfra(process.env, { service: 'gateway', log })
+initTracing('gateway')
+  .then((stopTracing) => {
+    onShutdown(stopTracing);
+    return createInfra(process.env, { service: 'gateway', log });
+  })
   .then((infra) => {
     onShutdown(() => infra.close());
     return startGateway({

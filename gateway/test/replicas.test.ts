@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '@agora/kit/paths';
 import { createLogger } from '@agora/kit/log';
-import { gql } from '@agora/kit/testing';
+import { codes, gql, waitFor } from '@agora/kit/testing';
 import { gatewayConfig } from '../src/config';
 import { startGateway } from '../src/gateway';
 
@@ -67,4 +67,147 @@ describe('gateway over subgraph replicas', () => {
       for (const r of replicas) r.server.close();
     }
   });
+
+  /**
+   * A forum replica that can be switched off (its port closes: connections are refused) and
+   * on again, and that can cut a mutation's connection after reading it (as a crash would).
+   */
+  async function switchableForum() {
+    const replica = {
+      queries: 0,
+      mutations: 0,
+      cutMutations: false,
+      server: undefined as unknown as Server,
+      port: 0,
+      url: '',
+      async stop() {
+        replica.server.closeAllConnections();
+        await new Promise((done) => replica.server.close(done));
+      },
+      async start() {
+        replica.server = createServer((req, res) => {
+          if (req.url === '/readyz') return void res.writeHead(200).end('{}');
+          let body = '';
+          req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          req.on('end', () => {
+            const mutation = /"query":"\s*mutation/.test(body);
+            if (mutation) replica.mutations += 1;
+            else replica.queries += 1;
+            if (mutation && replica.cutMutations) return void req.socket.destroy();
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(
+              JSON.stringify(mutation ? { data: { createPanel: { id: 'p1' } } } : { data: { panels: { edges: [] } } }),
+            );
+          });
+        });
+        await new Promise<void>((done) => replica.server.listen(replica.port, '127.0.0.1', done));
+        replica.port = (replica.server.address() as AddressInfo).port;
+        replica.url = `http://127.0.0.1:${replica.port}/graphql`;
+      },
+    };
+    await replica.start();
+    return replica;
+  }
+
+  const startOver = (urls: string[]) =>
+    startGateway({
+      host: '127.0.0.1',
+      port: 0,
+      log: createLogger('gateway'),
+      supergraphPath: resolve(REPO_ROOT, 'schema/supergraph.graphql'),
+      subgraphUrls: { forum: urls },
+      maxBodyBytes: 1_000_000,
+      maxDepth: 12,
+    });
+  const panels = '{ panels(first: 5) { edges { node { id } } } }';
+
+  it('ejects a dead replica, serves every query from the other, and takes it back once its /readyz answers', async () => {
+    const [a, b] = [await switchableForum(), await switchableForum()];
+    const gateway = await startOver([a.url, b.url]);
+    try {
+      await b.stop();
+      for (let i = 0; i < 10; i++) {
+        const response = await gql(gateway.graphqlUrl, panels);
+        expect(response.errors).toBeUndefined();
+        expect(response.data).toEqual({ panels: { edges: [] } });
+      }
+      expect(a.queries).toBe(10);
+      const ready = await fetch(gateway.url + '/readyz').then((r) => r.json() as Promise<{ checks: object }>);
+      expect(ready.checks).toMatchObject({ 'subgraph forum': { status: 'up', required: false } });
+
+      await b.start();
+      // Probed every 500 ms: back in turn within a second or so.
+      await waitFor(
+        'the replica back in turn',
+        async () => {
+          await gql(gateway.graphqlUrl, panels);
+          return b.queries > 0;
+        },
+        5_000,
+      );
+    } finally {
+      await gateway.close();
+      await a.stop();
+      await b.stop().catch(() => undefined);
+    }
+  });
+
+  it('never sends a mutation twice once it may have reached a replica, but retries one that was refused', async () => {
+    const [a, b] = [await switchableForum(), await switchableForum()];
+    const gateway = await startOver([a.url, b.url]);
+    const create = 'mutation { createPanel(input: { name: "x" }) { id } }';
+    try {
+      a.cutMutations = true;
+      b.cutMutations = true;
+      const cut = await gql(gateway.graphqlUrl, create);
+      // One replica read it and died mid-request: the other is not asked.
+      expect(a.mutations + b.mutations).toBe(1);
+      expect(codes(cut)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+      expect(cut.errors![0]!.message).toBe(
+        'The forum service did not answer; the change may or may not have been made',
+      );
+      expect(cut.errors![0]!.path).toEqual(['createPanel']);
+      expect(cut.errors![0]!.extensions).toMatchObject({ service: 'forum' });
+
+      // A refused connection never reached anyone: the mutation goes to the other replica.
+      a.cutMutations = false;
+      b.cutMutations = false;
+      a.mutations = 0;
+      b.mutations = 0;
+      await sleepUntilHealthy();
+      await b.stop();
+      for (let i = 0; i < 4; i++) {
+        const created = await gql(gateway.graphqlUrl, create);
+        expect(created.errors).toBeUndefined();
+      }
+      expect(a.mutations).toBe(4);
+    } finally {
+      await gateway.close();
+      await a.stop();
+      await b.stop().catch(() => undefined);
+    }
+  });
+
+  it('answers SUBGRAPH_UNAVAILABLE, naming the service and the field, when no replica answers', async () => {
+    const a = await switchableForum();
+    const gateway = await startOver([a.url]);
+    try {
+      await a.stop();
+      const response = await gql(gateway.graphqlUrl, panels);
+      expect(response.errors).toEqual([
+        {
+          message: 'The forum service is unavailable; try again shortly',
+          path: ['panels'],
+          extensions: { code: 'SUBGRAPH_UNAVAILABLE', service: 'forum', serviceName: 'forum' },
+        },
+      ]);
+      // Nothing internal (addresses, socket errors) reaches the client.
+      expect(JSON.stringify(response)).not.toMatch(/127\.0\.0\.1|ECONN|fetch failed/);
+    } finally {
+      await gateway.close();
+    }
+  });
 });
+
+/** Lets the replicas' probes (500 ms) put ejected replicas back. */
+const sleepUntilHealthy = () => new Promise((done) => setTimeout(done, 1_200));

@@ -271,13 +271,41 @@ describe('docker-compose.yml', () => {
         });
       }
       // Every host named in a URL or broker list of its env is a service it waits for, except
-      // auth for AUTH_JWKS_URL: its keys are fetched at the first signed request, not at start.
+      // auth for AUTH_JWKS_URL: its keys are fetched at the first signed request, not at start;
+      // and jaeger for OTEL_EXPORTER_OTLP_ENDPOINT: spans are sent in the background.
       const hosts = Object.values(envOf(service))
         .flatMap((value) => value!.split(','))
         .map((value) => /^(?:[a-z]+:\/\/)?(?:[^@/]*@)?([a-z][a-z0-9-]*):\d+/.exec(value)?.[1])
-        .filter((host): host is string => !!host && host in compose.services && host !== name && host !== 'auth');
+        .filter(
+          (host): host is string =>
+            !!host && host in compose.services && host !== name && !['auth', 'jaeger'].includes(host),
+        );
       expect({ name, missing: hosts.filter((h) => !service.depends_on?.[h]) }).toEqual({ name, missing: [] });
     }
+  });
+
+  it('has Prometheus scrape every Agora process at its port, and Grafana provisioned with the Agora dashboard', () => {
+    const scrape = parse(read('ops/prometheus/prometheus.yml')) as {
+      scrape_configs: { static_configs: { targets: string[] }[] }[];
+    };
+    const targets = scrape.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets)).sort();
+    const expected = agora
+      .filter(([, s]) => envOf(s).PORT)
+      .map(([name, s]) => `${name}:${envOf(s).PORT}`)
+      .sort();
+    expect(targets).toEqual(expected);
+    const dashboard = JSON.parse(read('ops/grafana/dashboards/agora.json')) as {
+      panels: { targets: { expr: string }[] }[];
+    };
+    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
+    expect(exprs.length).toBeGreaterThan(10);
+    // Every series a panel reads is one the services export (docs/operations.md lists them).
+    const metrics = read('packages/kit/src/metrics.ts');
+    for (const name of new Set(exprs.flatMap((e) => e.match(/agora_[a-z_]+/g) ?? []))) {
+      const base = name.replace(/_(bucket|sum|count)$/, '');
+      expect({ name, exported: metrics.includes(`'${base}'`) }).toEqual({ name, exported: true });
+    }
+    for (const name of ['prometheus', 'grafana', 'jaeger']) expect(compose.services[name]?.healthcheck).toBeDefined();
   });
 
   it('has a healthcheck on every service that listens', () => {

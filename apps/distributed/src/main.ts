@@ -3,7 +3,9 @@
  * devstack runs (`npm run devstack -- up`): every subgraph in its own process (forum twice, as
  * two replicas), the pictures thumbnail worker, and the gateway spreading requests over the
  * replicas, each process configured only by env. Output lines are prefixed with the process
- * name; Ctrl-C (SIGINT) or SIGTERM stops them all. If one process dies, all are stopped.
+ * name; Ctrl-C (SIGINT) or SIGTERM stops them all. A process that dies once the stack is up is
+ * restarted, with backoff (1 s, doubling to 30 s; back to 1 s after a minute of running), while
+ * the others keep serving; one that dies while the stack starts stops everything.
  *
  * Env (all optional):
  *   PORT_BASE        4000: the gateway listens on it, subgraph `n` of DESIGN.md on PORT_BASE + n
@@ -30,6 +32,11 @@ const REPO = resolve(__dirname, '../../..');
 const BACKING = ['DATABASE_URL', 'REDIS_URL', 'KAFKA_BROKERS', 'AMQP_URL', 'MONGO_URL'] as const;
 const PICTURES_WORKER = 'subgraphs/pictures/src/worker.ts';
 const STOP_GRACE_MS = 15_000;
+/** Restart backoff: the first restart after RESTART_MIN_MS, doubling up to RESTART_MAX_MS. */
+const RESTART_MIN_MS = 1_000;
+const RESTART_MAX_MS = 30_000;
+/** A process that ran this long before dying is restarted after RESTART_MIN_MS again. */
+const STABLE_AFTER_MS = 60_000;
 
 interface Spec {
   name: string;
@@ -41,7 +48,9 @@ interface Spec {
 
 interface Running extends Spec {
   child: ChildProcess;
-  exited: Promise<number | null>;
+  /** The exit code, or the signal that ended it. */
+  exited: Promise<number | string | null>;
+  startedAt: number;
 }
 
 const mainOf = (name: string) => `subgraphs/${name}/src/main.ts`;
@@ -138,7 +147,16 @@ function plan(
     }
     gatewayEnv[`SUBGRAPH_${service.name.toUpperCase()}_URL`] = urls.join(',');
   }
-  if (withWorker) subgraphs.push({ name: 'pictures-worker', entry: PICTURES_WORKER, env: { ...shared } });
+  // The worker serves only /healthz, /readyz and /metrics, on PORT_BASE + 95.
+  const workerPort = config.PORT_BASE + 95;
+  if (withWorker) {
+    subgraphs.push({
+      name: 'pictures-worker',
+      entry: PICTURES_WORKER,
+      env: { ...shared, PORT: String(workerPort) },
+      url: url(workerPort),
+    });
+  }
   return {
     subgraphs,
     gateway: { name: 'gateway', entry: 'gateway/src/main.ts', env: gatewayEnv, url: url(config.PORT_BASE) },
@@ -159,8 +177,10 @@ function start(spec: Spec, index: number, width: number): Running {
   const prefix = process.stdout.isTTY ? `\x1b[${COLORS[index % COLORS.length]}m${label} |\x1b[0m ` : `${label} | `;
   createInterface({ input: child.stdout! }).on('line', (line) => process.stdout.write(`${prefix}${line}\n`));
   createInterface({ input: child.stderr! }).on('line', (line) => process.stderr.write(`${prefix}${line}\n`));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  return { ...spec, child, exited };
+  const exited = new Promise<number | string | null>((done) =>
+    child.once('exit', (code, signal) => done(code ?? signal)),
+  );
+  return { ...spec, child, exited, startedAt: Date.now() };
 }
 
 async function waitReady(service: Running, timeoutMs: number): Promise<void> {
@@ -206,11 +226,37 @@ async function main(): Promise<void> {
     await Promise.all(gatewayFirst.map(stop));
     process.exit(exitCode);
   };
+  let up = false;
+  const backoff = new Map<string, number>();
+  /**
+   * While starting, a dying process stops everything (a broken configuration should not loop);
+   * once up, it is restarted with backoff and the others keep serving.
+   */
   const watch = (p: Running) =>
     void p.exited.then((code) => {
       if (stopping) return;
-      process.stderr.write(`${p.name} exited (code ${code}): stopping everything\n`);
-      void stopAll(1);
+      if (!up) {
+        process.stderr.write(`${p.name} exited (code ${code}): stopping everything\n`);
+        void stopAll(1);
+        return;
+      }
+      const ranMs = Date.now() - p.startedAt;
+      const delay = ranMs >= STABLE_AFTER_MS ? RESTART_MIN_MS : (backoff.get(p.name) ?? RESTART_MIN_MS);
+      backoff.set(p.name, Math.min(delay * 2, RESTART_MAX_MS));
+      process.stderr.write(
+        `${p.name} exited (code ${code}) after ${(ranMs / 1000).toFixed(1)} s: restarting in ${delay} ms\n`,
+      );
+      setTimeout(() => {
+        if (stopping) return;
+        const index = running.indexOf(p);
+        const again = start(p, index, width);
+        running[index] = again;
+        watch(again);
+        void waitReady(again, config.READY_TIMEOUT_MS).then(
+          () => process.stdout.write(`${p.name} restarted (pid ${again.child.pid})\n`),
+          () => undefined, // an exit while starting is seen (and restarted) by watch
+        );
+      }, delay);
     });
   // `on`, not `once`: Ctrl-C under npm and tsx may deliver SIGINT twice.
   process.on('SIGINT', () => void stopAll(0));
@@ -226,6 +272,7 @@ async function main(): Promise<void> {
     running.push(gatewayProcess);
     watch(gatewayProcess);
     await waitReady(gatewayProcess, config.READY_TIMEOUT_MS);
+    up = true;
   } catch (error) {
     if (stopping) return;
     process.stderr.write(`${(error as Error).message}: stopping everything\n`);
@@ -237,8 +284,7 @@ async function main(): Promise<void> {
     `  web app          ${gateway.url}/`,
     `  GraphQL          ${gateway.url}/graphql  (HTTP; WebSocket and SSE on the same path)`,
     ...subgraphs.map(
-      (s) =>
-        `  ${s.name.padEnd(16)} ${s.url ? `${s.url}/graphql` : `pid ${running.find((p) => p.name === s.name)!.child.pid}`}`,
+      (s) => `  ${s.name.padEnd(16)} ${s.entry === PICTURES_WORKER ? `${s.url}/metrics` : `${s.url}/graphql`}`,
     ),
     'Ctrl-C stops every process.',
   ];

@@ -397,6 +397,40 @@ describeWithService([...BACKING], 'npm run start:distributed', (databaseUrl, _re
       expect([...owners, ...others].flatMap((s) => s.errors)).toEqual([]);
     }, 180_000);
   });
+  it('restarts a crashed subgraph, serving again within 10 s, while the gateway keeps answering', async () => {
+    const pidOf = (name: string) => {
+      const line = [...lines].reverse().find((l) => l.startsWith(`${name} `) && l.includes('"pid":'));
+      return Number(/"pid":(\d+)/.exec(line ?? '')?.[1]);
+    };
+    const authPid = pidOf('auth');
+    expect(authPid).toBeGreaterThan(0);
+    const register = (handle: string) =>
+      gql<{ register: { accessToken: string } }>(
+        gatewayUrl,
+        `mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }`,
+        { input: { email: `${handle}@example.test`, password: 'a long enough password', handle } },
+      );
+
+    process.kill(authPid, 'SIGKILL');
+    const killedAt = Date.now();
+    // Other subgraphs keep answering through the gateway meanwhile.
+    const reads: (string[] | undefined)[] = [];
+    let authBackInMs: number | undefined;
+    for (let i = 0; authBackInMs === undefined && Date.now() - killedAt < 30_000; i++) {
+      const panels = await gql(gatewayUrl, `{ panels(first: 1) { edges { node { id } } } }`);
+      reads.push(panels.errors?.map((e) => String(e.extensions?.code)));
+      const handle = `r${randomUUID().slice(0, 8)}`;
+      const registered = await register(handle);
+      if (registered.data?.register?.accessToken) authBackInMs = Date.now() - killedAt;
+      else expect(codes(registered)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+      await sleep(200);
+    }
+    expect(reads.filter((errors) => errors !== undefined)).toEqual([]);
+    expect(authBackInMs).toBeDefined();
+    expect(authBackInMs!).toBeLessThan(10_000);
+    expect(lines.some((l) => /^auth exited \(code SIGKILL\).*restarting in/.test(l))).toBe(true);
+    console.log(`auth killed: serving again after ${authBackInMs} ms; ${reads.length} forum reads, none failed`);
+  }, 60_000);
 
   it('stops every process on SIGTERM', async () => {
     stack.kill('SIGTERM');

@@ -7,6 +7,7 @@ import { readEvent, readNotice } from '@agora/kit/events/consume';
 import { apiError, unauthenticated } from '@agora/kit/errors';
 import type { Consumer, EventEnvelope, EventLog } from '@agora/kit/events/port';
 import type { Logger } from '@agora/kit/log';
+import { metrics } from '@agora/kit/metrics';
 import type { Notices, NoticeSubscription } from '@agora/kit/notices/port';
 import type { Viewer } from '@agora/kit/viewer';
 import { BlockList } from './blocks';
@@ -152,7 +153,9 @@ export class SubscriptionEngine {
           listener.overflow(reason);
         },
         closed: () => {
-          this.subscribers.get(plan.field.name)?.delete(subscriber);
+          if (this.subscribers.get(plan.field.name)?.delete(subscriber)) {
+            metrics.subscriptionsOpen.dec({ field: plan.field.name });
+          }
           listener.closed?.();
         },
       }),
@@ -160,6 +163,7 @@ export class SubscriptionEngine {
     let set = this.subscribers.get(plan.field.name);
     if (!set) this.subscribers.set(plan.field.name, (set = new Set()));
     set.add(subscriber);
+    metrics.subscriptionsOpen.inc({ field: plan.field.name });
     return { kind: 'stream', document: parsed.document, schema: schema.api, stream: subscriber.stream };
   }
 
@@ -210,7 +214,7 @@ export class SubscriptionEngine {
     for (const field of this.schema?.fields.values() ?? []) {
       const { source } = field;
       if (source.kind === 'kafka' && source.topic === topic && source.type === event.type) {
-        await this.dispatch(field, data);
+        await this.dispatch(field, data, event.occurredAt);
       }
     }
   }
@@ -228,7 +232,7 @@ export class SubscriptionEngine {
   }
 
   /** Queues an event behind the earlier events of its entity; waits while too many are in flight. */
-  private async dispatch(field: EventField, data: unknown): Promise<void> {
+  private async dispatch(field: EventField, data: unknown, occurredAt?: string): Promise<void> {
     if (!this.subscribers.get(field.name)?.size) return;
     const record = (data ?? {}) as Record<string, unknown>;
     const subject = record[field.subject];
@@ -242,6 +246,10 @@ export class SubscriptionEngine {
     const previous = this.chains.get(subject) ?? Promise.resolve();
     const next = previous
       .then(() => this.deliver(field, record, subject))
+      .then(() => {
+        const age = occurredAt ? (Date.now() - Date.parse(occurredAt)) / 1000 : NaN;
+        if (Number.isFinite(age)) metrics.subscriptionDelivery.observe({ field: field.name }, Math.max(0, age));
+      })
       .catch((error: unknown) =>
         this.options.log.error({ err: error, field: field.name }, 'subscription event failed'),
       );

@@ -8,6 +8,8 @@ import type { Logger } from './log';
  */
 export class AmqpClient {
   private publisher?: Promise<ConfirmChannel>;
+  /** False between a lost connection and its recovery: publishing then fails at once. */
+  connected = true;
 
   private constructor(
     readonly connection: RecoveringChannelModel,
@@ -16,13 +18,50 @@ export class AmqpClient {
 
   static async open(url: string, log: Logger): Promise<AmqpClient> {
     const connection = await connect(url, {
-      recovery: { initialDelay: 200, maxDelay: 5_000, initialMaxRetries: 5 },
+      // Reconnect attempts at most 1 s apart, so work resumes within a second of the broker's return.
+      recovery: { initialDelay: 200, maxDelay: 1_000, initialMaxRetries: 5 },
     });
     const client = new AmqpClient(connection, log);
-    connection.on('disconnect', (err: Error) => log.warn({ err }, 'rabbitmq connection lost; reconnecting'));
-    connection.on('connect', () => log.info('rabbitmq connected'));
-    connection.on('error', (err: Error) => log.warn({ err }, 'rabbitmq connection error'));
+    connection.on('disconnect', (err: Error) => {
+      if (client.connected) log.warn({ err: { message: err?.message } }, 'rabbitmq connection lost; reconnecting');
+      client.connected = false;
+    });
+    connection.on('connect', () => {
+      if (!client.connected) log.info('rabbitmq connected again');
+      client.connected = true;
+    });
+    connection.on('error', (err: Error) => log.debug({ err: { message: err?.message } }, 'rabbitmq connection error'));
     return client;
+  }
+
+  async health(): Promise<void> {
+    if (!this.connected) throw new Error('rabbitmq disconnected');
+  }
+
+  /**
+   * `publish` bounded in time: refused at once while disconnected, and failed after
+   * `timeoutMs` without the broker's confirm (the message may still arrive: consumers are
+   * idempotent).
+   */
+  async publishWithin(
+    timeoutMs: number,
+    exchange: string,
+    routingKey: string,
+    body: unknown,
+    options: Options.Publish = {},
+  ): Promise<void> {
+    if (!this.connected) throw new Error('rabbitmq is unreachable');
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.publish(exchange, routingKey, body, options),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`rabbitmq did not confirm within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A channel for consuming; `error` is logged (a channel closes after one), never thrown. */

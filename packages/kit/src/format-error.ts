@@ -4,15 +4,25 @@ import type { Logger } from './log';
 
 /**
  * Errors that carry an API code are the caller's to see; anything else is a bug or an
- * outage, logged in full and answered with a generic message so internals never leak.
+ * outage, answered with a generic message so internals never leak. The unexpected ones are
+ * logged once, with the operation and request id, by graphqlMetricsPlugin (metrics.ts).
  */
-export function formatError(log: Logger) {
+export function formatError(_log?: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') {
+    if (unwrapResolverError(error) instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') {
       return formatted;
     }
-    log.error({ err: original, path: formatted.path }, 'unexpected resolver error');
     return { ...formatted, message: 'Internal server error' };
   };
+}
+
+/**
+ * An error thrown by our code without an API code (not a GraphQLError): a bug or an outage.
+ * A subgraph's error passed on by the gateway (`serviceName`) was that subgraph's to log.
+ */
+export function isUnexpected(error: unknown): boolean {
+  if (unwrapResolverError(error) instanceof GraphQLError) return false;
+  const extensions = (error as { extensions?: Record<string, unknown> }).extensions ?? {};
+  if (extensions.serviceName !== undefined) return false;
+  return extensions.code === undefined || extensions.code === 'INTERNAL_SERVER_ERROR';
 }

@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { EventEnvelope, EventLog } from './events/port';
 import type { Logger } from './log';
+import { metrics, registerReading } from './metrics';
+import { context, contextFrom, ROOT_CONTEXT, traceHeaders } from './tracing';
 
 /**
  * The transactional outbox. A service writes its state change and its events in one
@@ -34,8 +36,21 @@ export class CreateOutbox1600000000000 implements MigrationInterface {
   }
 }
 
+/** The trace context of the transaction that wrote an event, sent along as Kafka headers. */
+export class OutboxHeaders1600000000001 implements MigrationInterface {
+  name = 'OutboxHeaders1600000000001';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE outbox ADD COLUMN headers jsonb`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE outbox DROP COLUMN headers`);
+  }
+}
+
 /** Put first in every service's migration list that publishes or consumes events. */
-export const outboxMigrations = [CreateOutbox1600000000000];
+export const outboxMigrations = [CreateOutbox1600000000000, OutboxHeaders1600000000001];
 
 export type Emit = (topic: string, event: EventEnvelope) => void;
 
@@ -45,6 +60,8 @@ export interface OutboxOptions {
   batchSize?: number;
   /** Longest wait between retries while the event log is down. */
   maxBackoffMs?: number;
+  /** Names the service in metrics (default: the database's schema). */
+  service?: string;
 }
 
 /**
@@ -63,6 +80,8 @@ export class Outbox {
   private readonly intervalMs: number;
   private readonly batchSize: number;
   private readonly maxBackoffMs: number;
+  private readonly service: string;
+  private unregister: (() => void)[] = [];
 
   constructor(
     private readonly db: DataSource,
@@ -72,7 +91,8 @@ export class Outbox {
   ) {
     this.intervalMs = options.intervalMs ?? 500;
     this.batchSize = options.batchSize ?? 200;
-    this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 1_000;
+    this.service = options.service ?? 'unknown';
   }
 
   /**
@@ -83,8 +103,14 @@ export class Outbox {
     const result = await this.db.transaction(async (tx) => {
       const pending: { topic: string; event: EventEnvelope }[] = [];
       const value = await work(tx, (topic, event) => void pending.push({ topic, event }));
+      const trace = traceHeaders();
+      const headers = Object.keys(trace).length > 0 ? JSON.stringify(trace) : null;
       for (const { topic, event } of pending) {
-        await tx.query(`INSERT INTO outbox (topic, event) VALUES ($1, $2)`, [topic, JSON.stringify(event)]);
+        await tx.query(`INSERT INTO outbox (topic, event, headers) VALUES ($1, $2, $3)`, [
+          topic,
+          JSON.stringify(event),
+          headers,
+        ]);
       }
       return value;
     });
@@ -95,6 +121,18 @@ export class Outbox {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    // Read when Prometheus scrapes: what waits to be published, and for how long.
+    const labels = { service: this.service };
+    const backlog = async () => {
+      const [row] = (await this.db.query(
+        `SELECT count(*)::int AS n, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS lag FROM outbox`,
+      )) as { n: number; lag: number }[];
+      return row ?? { n: 0, lag: 0 };
+    };
+    this.unregister = [
+      registerReading('outboxBacklog', async () => [{ labels, value: (await backlog()).n }]),
+      registerReading('outboxLag', async () => [{ labels, value: (await backlog()).lag }]),
+    ];
     this.nudge();
   }
 
@@ -128,6 +166,7 @@ export class Outbox {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const unregister of this.unregister.splice(0)) unregister();
     clearTimeout(this.timer);
     await this.running;
   }
@@ -157,25 +196,34 @@ export class Outbox {
         RELAY_LOCK,
       ])) as { ok: boolean }[];
       if (!lock?.ok) return 0;
-      const rows = (await tx.query(`SELECT seq, topic, event FROM outbox ORDER BY seq LIMIT $1`, [this.batchSize])) as {
+      const rows = (await tx.query(`SELECT seq, topic, event, headers FROM outbox ORDER BY seq LIMIT $1`, [
+        this.batchSize,
+      ])) as {
         seq: number;
         topic: string;
         event: EventEnvelope | string;
+        headers: Record<string, string> | string | null;
       }[];
       if (rows.length === 0) return 0;
-      // Consecutive events of one topic go out together, keeping the overall order.
+      const json = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+      const traceOf = (row: (typeof rows)[number]) => JSON.stringify(json(row.headers) ?? {});
+      // Consecutive events of one topic (and one trace) go out together, keeping the overall
+      // order; each batch is published in the trace of the transaction that wrote it.
       let i = 0;
       while (i < rows.length) {
-        const topic = rows[i]!.topic;
+        const { topic } = rows[i]!;
+        const trace = traceOf(rows[i]!);
         const batch: EventEnvelope[] = [];
-        for (; i < rows.length && rows[i]!.topic === topic; i++) {
-          const event = rows[i]!.event;
-          batch.push(typeof event === 'string' ? (JSON.parse(event) as EventEnvelope) : event);
+        for (; i < rows.length && rows[i]!.topic === topic && traceOf(rows[i]!) === trace; i++) {
+          batch.push(json(rows[i]!.event));
         }
-        await this.events.publish(topic, batch);
+        await context.with(contextFrom(JSON.parse(trace) as Record<string, string>, ROOT_CONTEXT), () =>
+          this.events.publish(topic, batch),
+        );
       }
       // By seq, not `seq <= last`: a transaction that took a lower seq may commit meanwhile.
       await tx.query(`DELETE FROM outbox WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
+      metrics.outboxPublished.inc({ service: this.service }, rows.length);
       return rows.length;
     });
   }

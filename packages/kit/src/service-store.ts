@@ -27,7 +27,7 @@ export async function openServiceStore(
     entities: options.entities ?? [],
     migrations: [...outboxMigrations, ...(options.migrations as (new () => unknown)[])],
   });
-  const outbox = new Outbox(db, host.events, host.log);
+  const outbox = new Outbox(db, host.events, host.log, { service: options.service });
   outbox.start();
   return {
     db,

@@ -4,6 +4,7 @@ import { commonEnv, loadConfig, port } from './config';
 import { createInfra, type Infra } from './infra';
 import { onShutdown } from './lifecycle';
 import { createLogger, type Logger } from './log';
+import { initTracing } from './tracing';
 import { SUBGRAPHS, type SubgraphName } from '@agora/contracts/subgraphs';
 
 /** Everything a service needs from its host, whether embedded or alone in a process. */
@@ -58,6 +59,7 @@ async function startAlone(definition: ServiceDefinition): Promise<RunningService
   const defaultPort = SUBGRAPHS.find((s) => s.name === definition.name)!.port;
   const config = loadConfig(serviceEnvSchema(defaultPort));
   const log = createLogger(definition.name);
+  onShutdown(await initTracing(definition.name));
   const infra = await createInfra(process.env, { dataDir: config.DATA_DIR, service: definition.name, log });
   const running = await definition.start({
     host: config.HOST,

@@ -12,6 +12,8 @@ import type { Identify } from './auth';
 import type { Logger } from './log';
 import type { Viewer } from './viewer';
 import { formatError } from './format-error';
+import { serviceChecks, type HealthCheck } from './health';
+import { graphqlMetricsPlugin } from './metrics';
 import { loadSubgraphSchema } from './paths';
 import type { ServiceRuntime } from './service';
 import { startHttpServer, type RunningHttpServer, type Route } from './server';
@@ -43,6 +45,8 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   /** Verifies the caller's access token; a bad token fails the request with UNAUTHENTICATED. */
   identify: Identify;
   ready?: () => Promise<boolean>;
+  /** Dependencies /readyz reports (see health.ts). */
+  checks?: HealthCheck[];
   /** Extra HTTP routes the service owns (e.g. image bytes). */
   routes?: Record<string, Route>;
   fallback?: Route;
@@ -72,7 +76,7 @@ export function serveSubgraph<C extends RequestContext>(
     maxBodyBytes: runtime.maxBodyBytes,
     identify: runtime.identify,
     typeDefs: loadSubgraphSchema(options.name),
-    ready: () => db.query('SELECT 1').then(() => true),
+    checks: serviceChecks(db, runtime.infra),
   });
 }
 
@@ -86,6 +90,8 @@ export async function startSubgraphServer<C extends RequestContext>(
     formatError: formatError(log),
     // No Apollo Studio here: traces would only cost time on every request.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
+    // The kit's lifecycle stops the process gracefully (Apollo's own handler would re-raise the signal).
+    stopOnTerminationSignals: false,
   });
   const graphqlRoute: { handle?: Route } = {};
   const http = await startHttpServer({
@@ -93,10 +99,12 @@ export async function startSubgraphServer<C extends RequestContext>(
     host: options.host,
     log,
     ready: options.ready,
+    checks: options.checks,
     routes: { '/graphql': (req, res) => graphqlRoute.handle?.(req, res), ...options.routes },
     fallback: options.fallback,
   });
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: http.server }));
+  apollo.addPlugin(graphqlMetricsPlugin(options.name, log));
   await apollo.start();
   graphqlRoute.handle = apolloHandler(apollo, {
     maxBodyBytes: options.maxBodyBytes,

@@ -32,7 +32,7 @@ export const authService: ServiceDefinition = {
       new CredentialStore(db),
       new SessionStore(db),
       tokens,
-      new LoginLimiter(runtime.infra.cache),
+      new LoginLimiter(runtime.infra.cache, runtime.log),
       parseAdminEmails(process.env.ADMIN_EMAILS),
     );
     const server = await serveSubgraph<Context>(runtime, {

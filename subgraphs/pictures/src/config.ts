@@ -1,8 +1,14 @@
 import { z } from 'zod';
-import { commonEnv, loadConfig } from '@agora/kit/config';
+import { commonEnv, loadConfig, port } from '@agora/kit/config';
 
 /** The standalone worker's env (src/worker.ts): it opens the subgraph's database, so DATABASE_URL is required. */
-export const workerEnvSchema = z.object({ DATA_DIR: commonEnv.DATA_DIR, DATABASE_URL: z.string().url() });
+export const workerEnvSchema = z.object({
+  DATA_DIR: commonEnv.DATA_DIR,
+  HOST: commonEnv.HOST,
+  DATABASE_URL: z.string().url(),
+  /** The worker's /healthz, /readyz and /metrics (0: any free port). */
+  PORT: port(0),
+});
 
 /** The pictures service's own settings, from the environment (every one has a default). */
 export interface PicturesSettings {

@@ -22,6 +22,8 @@ export class Pictures {
     private readonly blobs: BlobStore,
     private readonly jobs: JobQueue,
     private readonly log: Logger,
+    /** Told when a job could not be enqueued, so the sweeper retries soon (see sweeper.ts). */
+    private readonly enqueueFailed: () => void = () => undefined,
   ) {}
 
   async upload(viewer: Viewer | null, input: UploadInput): Promise<PictureRecord> {
@@ -52,9 +54,16 @@ export class Pictures {
       await this.removeBlobs(id);
       throw error;
     }
-    // After the commit: if this fails, the sweeper enqueues the job later.
-    await enqueueThumbnail(this.jobs, id).catch((error: unknown) => {
-      this.log.warn({ err: error, pictureId: id }, 'thumbnail job not enqueued; the sweeper will retry');
+    // After the commit, bounded in time (the job queue fails fast while its broker is away):
+    // the upload answers either way, and the sweeper enqueues a job that did not go out as
+    // soon as the broker is back.
+    await enqueueThumbnail(this.jobs, id).catch(async (error: unknown) => {
+      this.log.warn(
+        { err: { message: (error as Error).message }, pictureId: id },
+        'thumbnail job not enqueued; the sweeper will retry',
+      );
+      await this.store.markUnqueued([id]).catch(() => undefined);
+      this.enqueueFailed();
     });
     return picture;
   }

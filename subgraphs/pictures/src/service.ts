@@ -22,7 +22,7 @@ export async function startPictures(runtime: ServiceRuntime, settings: PicturesS
     settings,
   );
   const { db, store, blobs } = resources;
-  const pictures = new Pictures(store, blobs, infra.jobs, log);
+  const pictures = new Pictures(store, blobs, infra.jobs, log, () => sweeper.soon());
   const worker =
     settings.worker === 'inline'
       ? await startThumbnailWorker({

@@ -1,7 +1,10 @@
 import { loadConfig } from '@agora/kit/config';
+import { serviceChecks } from '@agora/kit/health';
 import { createInfra } from '@agora/kit/infra';
 import { onShutdown } from '@agora/kit/lifecycle';
 import { createLogger } from '@agora/kit/log';
+import { startHttpServer } from '@agora/kit/server';
+import { initTracing } from '@agora/kit/tracing';
 import { picturesSettings, workerEnvSchema } from './config';
 import { startThumbnailWorker } from './jobs/thumbnails';
 import { openResources } from './resources';
@@ -11,12 +14,14 @@ import { openResources } from './resources';
  * needs (RabbitMQ shares the jobs out; a job whose worker dies goes to another one).
  * Run the subgraph with PICTURES_WORKER=off beside it. Env: DATABASE_URL (required: the
  * subgraph's database), BLOB_DIR (the folder the subgraph writes to), AMQP_URL,
- * KAFKA_BROKERS (see createInfra), PICTURES_WORKER_CONCURRENCY, LOG_LEVEL.
+ * KAFKA_BROKERS (see createInfra), PICTURES_WORKER_CONCURRENCY, LOG_LEVEL, and PORT (default
+ * 0: any free port, logged) for its /healthz, /readyz and /metrics.
  */
 async function main(): Promise<void> {
   const log = createLogger('pictures-worker');
   const config = loadConfig(workerEnvSchema);
   const settings = picturesSettings();
+  onShutdown(await initTracing('pictures-worker'));
   const infra = await createInfra(process.env, { dataDir: config.DATA_DIR, service: 'pictures', log });
   onShutdown(() => infra.close());
   const resources = await openResources(
@@ -34,7 +39,16 @@ async function main(): Promise<void> {
     testHoldMs: settings.testHoldMs,
   });
   onShutdown(() => worker.stop());
-  log.info({ concurrency: settings.workerConcurrency }, 'thumbnail worker running');
+  // No GraphQL here, but probes and Prometheus need an address.
+  const http = await startHttpServer({
+    host: config.HOST,
+    port: config.PORT,
+    log,
+    routes: {},
+    checks: serviceChecks(resources.db, infra),
+  });
+  onShutdown(() => http.close());
+  log.info({ concurrency: settings.workerConcurrency, url: http.url }, 'thumbnail worker running');
 }
 
 main().catch((error: unknown) => {

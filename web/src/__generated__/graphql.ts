@@ -61,7 +61,7 @@ export type PanelPostsQueryVariables = Exact<{
 }>;
 
 
-export type PanelPostsQuery = { panel: { id: string, name: string, description: string, postCount: number, posts: { edges: Array<{ node: { id: string, title: string, createdAt: string, commentCount: number, tags: Array<string>, author: { handle: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type PanelPostsQuery = { panel: { id: string, name: string, description: string, postCount: number, posts: { edges: Array<{ node: { id: string, title: string, createdAt: string, commentCount: number | null, tags: Array<string>, author: { handle: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type CreatePostMutationVariables = Exact<{
   input: CreatePostInput;
@@ -90,7 +90,7 @@ export type PostQueryVariables = Exact<{
 }>;
 
 
-export type PostQuery = { post: { id: string, title: string, body: string, tags: Array<string>, createdAt: string, author: { handle: string }, panel: { slug: string, name: string }, comments: { edges: Array<{ node: { id: string, body: string, createdAt: string, author: { handle: string }, parent: { id: string } | null } }> } } | null };
+export type PostQuery = { post: { id: string, title: string, body: string, tags: Array<string>, createdAt: string, author: { handle: string }, panel: { slug: string, name: string }, comments: { edges: Array<{ node: { id: string, body: string, createdAt: string, author: { handle: string }, parent: { id: string } | null } }> } | null } | null };
 
 export type AddCommentMutationVariables = Exact<{
   input: AddCommentInput;
@@ -113,7 +113,7 @@ export type RegisterMutationVariables = Exact<{
 
 export type RegisterMutation = { register: { ' $fragmentRefs'?: { 'AuthPayloadFieldsFragment': AuthPayloadFieldsFragment } } };
 
-export type AuthPayloadFieldsFragment = { accessToken: string, refreshToken: string, expiresIn: number, user: { id: string, handle: string, displayName: string } } & { ' $fragmentName'?: 'AuthPayloadFieldsFragment' };
+export type AuthPayloadFieldsFragment = { accessToken: string, refreshToken: string, expiresIn: number, user: { id: string, handle: string, displayName: string } | null } & { ' $fragmentName'?: 'AuthPayloadFieldsFragment' };
 
 export type RefreshSessionMutationVariables = Exact<{
   refreshToken: string;

@@ -97,7 +97,7 @@ function PostsPage({ slug, after, onMore }: { slug: string; after: string | null
         <li key={node.id}>
           <a href={href.post(node.id)}>{node.title}</a>
           <div className="meta">
-            by @{node.author.handle} · {new Date(node.createdAt).toLocaleString()} · {node.commentCount}{' '}
+            by @{node.author.handle} · {new Date(node.createdAt).toLocaleString()} · {node.commentCount ?? '?'}{' '}
             {node.commentCount === 1 ? 'comment' : 'comments'}
             {node.tags.map((tag) => (
               <span key={tag} className="tag">

@@ -48,7 +48,7 @@ const AddCommentMutation = graphql(`
   }
 `);
 
-type CommentNode = NonNullable<PostQuery['post']>['comments']['edges'][number]['node'];
+type CommentNode = NonNullable<NonNullable<PostQuery['post']>['comments']>['edges'][number]['node'];
 
 export function PostPage({ id }: { id: string }) {
   const [{ data, fetching, error }, refetch] = useQuery({
@@ -64,7 +64,8 @@ export function PostPage({ id }: { id: string }) {
   if (!post) return <p>This post does not exist (or was deleted).</p>;
 
   // The API lists comments newest first; a thread reads oldest first, replies under their parent.
-  const comments = post.comments.edges.map((e) => e.node).reverse();
+  // Null while the comments service is unavailable (the post itself still shows).
+  const comments = (post.comments?.edges ?? []).map((e) => e.node).reverse();
   const known = new Set(comments.map((c) => c.id));
   const roots = comments.filter((c) => !c.parent || !known.has(c.parent.id));
   const repliesTo = (parentId: string) => comments.filter((c) => c.parent?.id === parentId);

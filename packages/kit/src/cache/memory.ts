@@ -1,3 +1,4 @@
+import { metrics } from '../metrics';
 import type { Cache } from './port';
 
 /** In-process cache for embedded mode and unit tests; bounded, oldest entry evicted first. */
@@ -8,11 +9,12 @@ export class MemoryCache implements Cache {
 
   get<T>(key: string): Promise<T | undefined> {
     const entry = this.entries.get(key);
-    if (!entry) return Promise.resolve(undefined);
-    if (entry.expiresAt <= Date.now()) {
-      this.entries.delete(key);
+    if (entry && entry.expiresAt <= Date.now()) this.entries.delete(key);
+    if (!entry || entry.expiresAt <= Date.now()) {
+      metrics.cacheRequests.inc({ result: 'miss' });
       return Promise.resolve(undefined);
     }
+    metrics.cacheRequests.inc({ result: 'hit' });
     return Promise.resolve(JSON.parse(entry.json) as T);
   }
 

@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
+import type { Checkable } from '../health';
 import type { Logger } from '../log';
+import { metrics } from '../metrics';
 import type { Cache } from './port';
 
 /**
@@ -17,24 +19,58 @@ export interface RedisCacheOptions {
   log?: Logger;
 }
 
-/** The cache of distributed mode: Redis, values stored as JSON with a PX time to live. */
-export class RedisCache implements Cache {
+/** Longest a command may take before it fails (the caller then goes to the database). */
+export const REDIS_COMMAND_TIMEOUT_MS = 500;
+
+/**
+ * The cache of distributed mode: Redis, values stored as JSON with a PX time to live.
+ * It fails fast: while Redis is unreachable a command is refused at once (no offline
+ * queue) and a command that gets no answer fails after REDIS_COMMAND_TIMEOUT_MS, so callers
+ * treat the cache as a miss and never wait for a reconnect. The client reconnects by itself
+ * (every 100 ms to 1 s).
+ */
+export class RedisCache implements Cache, Checkable {
   private readonly redis: Redis;
+  private down = false;
 
   constructor(url: string, options: RedisCacheOptions = {}) {
+    const log = options.log;
     this.redis = new Redis(url, {
       keyPrefix: options.keyPrefix,
-      // Fail a command after a few reconnect attempts instead of queueing it forever.
-      maxRetriesPerRequest: 3,
+      enableOfflineQueue: false,
+      commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+      connectTimeout: 1_000,
+      maxRetriesPerRequest: 0,
+      retryStrategy: (times: number) => Math.min(100 * times, 1_000),
       // How long close() waits for the socket to end (a timer that outlives a failed socket).
       disconnectTimeout: 500,
     });
-    // Without a listener ioredis prints every connection error; it reconnects by itself.
-    this.redis.on('error', (err: Error) => options.log?.warn({ err }, 'redis connection error'));
+    // One line when Redis goes away and one when it is back, not one per reconnect attempt.
+    this.redis.on('error', (err: Error) => {
+      if (this.down) return;
+      this.down = true;
+      log?.warn({ err: { message: err.message } }, 'redis unreachable: cache reads miss, writes skip');
+    });
+    this.redis.on('ready', () => {
+      if (this.down) log?.info('redis reachable again');
+      this.down = false;
+    });
+  }
+
+  async health(): Promise<void> {
+    if (this.redis.status !== 'ready') throw new Error(`redis ${this.redis.status}`);
+    await this.redis.ping();
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const json = await this.redis.get(key);
+    let json: string | null;
+    try {
+      json = await this.redis.get(key);
+    } catch (error) {
+      metrics.cacheRequests.inc({ result: 'error' });
+      throw error;
+    }
+    metrics.cacheRequests.inc({ result: json === null ? 'miss' : 'hit' });
     return json === null ? undefined : (JSON.parse(json) as T);
   }
 

@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import type { Checkable } from '../health';
 import type { Document, DocumentStore, Filter, FindOptions } from './port';
 
 /**
@@ -6,8 +7,14 @@ import type { Document, DocumentStore, Filter, FindOptions } from './port';
  * FerretDB) through mongoose's connection and the driver's raw collection API; documents
  * are schemaless here, so no mongoose models. Dates round-trip as BSON dates.
  */
-export class MongoDocumentStore implements DocumentStore {
+export class MongoDocumentStore implements DocumentStore, Checkable {
   private constructor(private readonly connection: Connection) {}
+
+  async health(): Promise<void> {
+    // 1: connected (mongoose's readyState)
+    if (this.connection.readyState !== 1) throw new Error('mongodb disconnected');
+    await this.connection.db?.admin().ping();
+  }
 
   static async open(url: string): Promise<MongoDocumentStore> {
     const connection = await mongoose.createConnection(url, { serverSelectionTimeoutMS: 10_000 }).asPromise();

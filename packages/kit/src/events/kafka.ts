@@ -8,7 +8,11 @@ import {
   type LogEntry,
   type Producer,
 } from 'kafkajs';
+import type { Checkable } from '../health';
 import type { Logger } from '../log';
+import { metrics } from '../metrics';
+import { sleep } from '../time';
+import { contextFrom, inSpan, ROOT_CONTEXT, SpanKind, traceHeaders } from '../tracing';
 import type { Consumer, ConsumerOptions, EventEnvelope, EventLog } from './port';
 
 export interface KafkaEventLogOptions {
@@ -27,11 +31,26 @@ const RETRY_MAX_MS = 5_000;
 /** Longest a fetch waits for new records: bounds idle polling and how long `subscribe` takes. */
 const MAX_WAIT_MS = 1_000;
 /**
- * A member silent this long leaves its group. After a broker restart the group still lists
- * the members of before, and it waits this long for them before reassigning partitions.
+ * A member silent this long leaves its group (6 s: the broker's default minimum). After a
+ * broker outage a consumer that kafkajs restarted joins as a new member while the group
+ * still lists its old self: the rebalance waits up to REBALANCE_TIMEOUT_MS for the old member
+ * before dropping it, so consumption resumes within a few seconds of the broker's return.
  */
-const SESSION_TIMEOUT_MS = 10_000;
+const SESSION_TIMEOUT_MS = 6_000;
+/** How long a rebalance waits for members to rejoin (kafkajs's default is a minute). */
+const REBALANCE_TIMEOUT_MS = 3_000;
 const JOIN_TIMEOUT_MS = 60_000;
+/**
+ * A consumer retries a failed fetch, heartbeat or join at most a second apart, for ten
+ * minutes before kafkajs gives up on it: through a broker outage it keeps its group member
+ * id, which the restarted broker still knows (group state lives in __consumer_offsets), so
+ * it is consuming again about a second after the broker's return. A consumer that crashed
+ * instead would rejoin as a new member, and the group would wait a session timeout for the
+ * old one first.
+ */
+const CONSUMER_RETRY = { initialRetryTime: 100, maxRetryTime: 1_000, retries: 600 };
+/** /readyz asks the brokers at most this often. */
+const HEALTH_CACHE_MS = 2_000;
 
 /**
  * The event log of distributed mode: Kafka through kafkajs. Topics are created on first use
@@ -40,7 +59,7 @@ const JOIN_TIMEOUT_MS = 60_000;
  * time and commits a record's offset only after `handle` resolved. A failed record is
  * fetched again after a backoff, and the later records of its partition wait for it.
  */
-export class KafkaEventLog implements EventLog {
+export class KafkaEventLog implements EventLog, Checkable {
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly admin: Admin;
@@ -49,6 +68,7 @@ export class KafkaEventLog implements EventLog {
   private readonly topics = new Map<string, Promise<void>>();
   private readonly members = new Set<Member>();
   private readonly log: Logger;
+  private probe?: { at: number; result: Promise<void> };
 
   constructor(private readonly options: KafkaEventLogOptions) {
     this.log = options.log.child({ component: 'kafka' });
@@ -57,6 +77,9 @@ export class KafkaEventLog implements EventLog {
       brokers: options.brokers,
       logLevel: logLevel.WARN,
       logCreator: pinoLogCreator(this.log),
+      // Connection retries at most a second apart (kafkajs's default grows to 30 s): a
+      // consumer that kafkajs restarts after an outage waits this long, not half a minute.
+      retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 8 },
     });
     this.producer = this.kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -77,23 +100,56 @@ export class KafkaEventLog implements EventLog {
       throw error;
     });
     await this.producerReady;
-    await this.producer.send({
-      topic,
-      acks: -1,
-      messages: events.map((event) => ({
-        key: event.subject,
-        value: JSON.stringify(event),
-        headers: { 'event-type': event.type },
-      })),
-    });
+    // A producer span in the writer's trace; its context travels in each record's headers.
+    await inSpan(
+      `${topic} publish`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: { 'messaging.system': 'kafka', 'messaging.batch.message_count': events.length },
+      },
+      async () => {
+        const trace = traceHeaders();
+        await this.producer.send({
+          topic,
+          acks: -1,
+          messages: events.map((event) => ({
+            key: event.subject,
+            value: JSON.stringify(event),
+            headers: { 'event-type': event.type, ...trace },
+          })),
+        });
+      },
+    );
+  }
+
+  /** Whether the brokers answer (one metadata request, shared by callers for a moment). */
+  health(): Promise<void> {
+    if (!this.probe || Date.now() - this.probe.at > HEALTH_CACHE_MS) {
+      const result = this.connectedAdmin().then(async () => void (await this.admin.describeCluster()));
+      result.catch(() => undefined);
+      this.probe = { at: Date.now(), result };
+    }
+    return this.probe.result;
   }
 
   async subscribe(options: ConsumerOptions): Promise<Consumer> {
     await this.ensureTopics(options.topics);
     const { brokers } = await this.connectedAdmin().then(() => this.admin.describeCluster());
     const member = new Member(this.kafka, options, brokers.length, this.log);
-    await member.start();
+    // A topic another process has just created may not have its leaders yet: a retriable
+    // error ("does not host this topic-partition") is retried, briefly, not a failed start.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await member.start();
+        break;
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable || attempt >= 8) throw error;
+        this.log.debug({ err: error, attempt }, 'kafka consumer could not start yet; retrying');
+        await sleep(Math.min(200 * 2 ** (attempt - 1), 2_000));
+      }
+    }
     this.members.add(member);
+    if (!options.fromBeginning) await this.pinStart(member, options);
     return {
       stop: async () => {
         this.members.delete(member);
@@ -106,6 +162,30 @@ export class KafkaEventLog implements EventLog {
     await Promise.all([...this.members].map((m) => m.stop()));
     this.members.clear();
     await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+
+  /**
+   * A group that starts "from the latest" resolves `latest` again for every partition it has
+   * not committed yet, each time a consumer (re)joins: after a restart or a broker outage it
+   * would skip what was published meanwhile on partitions it had not read from. So on its
+   * first subscription the group commits where it starts, on every partition.
+   */
+  private async pinStart(member: Member, options: ConsumerOptions): Promise<void> {
+    try {
+      await this.connectedAdmin();
+      const committed = await this.admin.fetchOffsets({ groupId: options.group, topics: options.topics });
+      const fresh: { topic: string; partition: number; offset: string }[] = [];
+      for (const { topic, partitions } of committed) {
+        const unset = partitions.filter((p) => Number(p.offset) < 0).map((p) => p.partition);
+        if (unset.length === 0) continue;
+        const ends = await this.admin.fetchTopicOffsets(topic);
+        for (const end of ends)
+          if (unset.includes(end.partition)) fresh.push({ topic, partition: end.partition, offset: end.high });
+      }
+      if (fresh.length > 0) await member.commit(fresh);
+    } catch (error) {
+      this.log.warn({ err: error, group: options.group }, 'could not record where a new consumer group starts');
+    }
   }
 
   private connectedAdmin(): Promise<void> {
@@ -172,7 +252,9 @@ class Member {
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: MAX_WAIT_MS,
       sessionTimeout: SESSION_TIMEOUT_MS,
+      rebalanceTimeout: REBALANCE_TIMEOUT_MS,
       heartbeatInterval: 1_000,
+      retry: CONSUMER_RETRY,
     });
     this.consumer = consumer;
     let started = false;
@@ -211,6 +293,11 @@ class Member {
     }
   }
 
+  commit(offsets: { topic: string; partition: number; offset: string }[]): Promise<void> {
+    if (!this.consumer) throw new Error('consumer not started');
+    return this.consumer.commitOffsets(offsets);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
@@ -222,12 +309,32 @@ class Member {
     const key = `${topic}/${partition}`;
     try {
       const event = parse(message.value);
-      if (event) await this.options.handle(event, topic);
-      else this.log.error({ topic, partition, offset: message.offset }, 'skipping a record that is not an event');
+      if (event) {
+        // A consumer span in the trace of the request that wrote the event (its record headers).
+        await inSpan(
+          `${topic} process`,
+          {
+            kind: SpanKind.CONSUMER,
+            parent: contextFrom(message.headers, ROOT_CONTEXT),
+            attributes: {
+              'messaging.system': 'kafka',
+              'messaging.consumer.group.name': this.options.group,
+              'event.type': event.type,
+            },
+          },
+          () => this.options.handle(event, topic),
+        );
+        const group = this.options.group.startsWith('gateway-') ? 'gateway' : this.options.group;
+        metrics.eventsConsumed.inc({ group, topic, outcome: 'ok' });
+        const age = (Date.now() - Date.parse(event.occurredAt)) / 1000;
+        if (Number.isFinite(age)) metrics.consumerLag.observe({ group, topic }, Math.max(0, age));
+      } else this.log.error({ topic, partition, offset: message.offset }, 'skipping a record that is not an event');
       await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
       this.attempts.delete(key);
     } catch (error) {
       // Not committed: read the partition again from this record once the backoff is over.
+      const group = this.options.group.startsWith('gateway-') ? 'gateway' : this.options.group;
+      metrics.eventsConsumed.inc({ group, topic, outcome: 'failed' });
       const attempt = (this.attempts.get(key) ?? 0) + 1;
       this.attempts.set(key, attempt);
       if (attempt === 1 || attempt % 20 === 0) {

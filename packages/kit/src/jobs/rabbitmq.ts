@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { AmqpClient } from '../amqp';
 import type { Logger } from '../log';
+import { metrics, registerReading } from '../metrics';
+import { contextFrom, inSpan, ROOT_CONTEXT, SpanKind, traceHeaders } from '../tracing';
 import {
   DEFAULT_WORKER_OPTIONS,
   type DeadLetter,
@@ -12,6 +14,8 @@ import {
 } from './port';
 
 const ATTEMPT_HEADER = 'x-attempt';
+/** Longest `enqueue` waits for the broker: a caller (an upload) never hangs on an outage. */
+export const ENQUEUE_TIMEOUT_MS = 1_000;
 
 /** How long an idle retry queue outlives its delay before RabbitMQ removes it. */
 const RETRY_QUEUE_IDLE_MS = 60_000;
@@ -26,24 +30,48 @@ const RETRY_QUEUE_IDLE_MS = 60_000;
  */
 export class RabbitJobQueue implements JobQueue {
   private readonly declared = new Set<string>();
+  private readonly known = new Set<string>();
   private readonly workers = new Set<RabbitWorker>();
+  private readonly unregister: () => void;
 
   private constructor(private readonly client: AmqpClient) {
     // Queues may be gone after a broker reset: declare them again after a reconnect.
     client.connection.on('connect', () => this.declared.clear());
+    // The depth of every queue this process uses, read when Prometheus scrapes.
+    this.unregister = registerReading('jobQueueDepth', async () => {
+      if (!this.client.connected) return [];
+      const channel = await this.client.confirmChannel();
+      return Promise.all(
+        [...this.known].map(async (queue) => ({
+          labels: { queue },
+          value: (await channel.checkQueue(queue)).messageCount,
+        })),
+      );
+    });
   }
 
   static async open(url: string, log: Logger): Promise<RabbitJobQueue> {
     return new RabbitJobQueue(await AmqpClient.open(url, log.child({ component: 'rabbitmq-jobs' })));
   }
 
+  async health(): Promise<void> {
+    await this.client.health();
+  }
+
+  /** Fails within ENQUEUE_TIMEOUT_MS (at once while the broker is unreachable). */
   async enqueue<P>(queue: string, payload: P, options: { id?: string } = {}): Promise<void> {
-    await this.declare(queue);
-    await this.client.publish('', queue, payload, {
-      messageId: options.id ?? randomUUID(),
-      persistent: true,
-      headers: { [ATTEMPT_HEADER]: 1 },
-    });
+    if (!this.client.connected) throw new Error('rabbitmq is unreachable');
+    // One bound for the whole of it (declaring the queue, then the broker's confirm).
+    const headers = { [ATTEMPT_HEADER]: 1, ...traceHeaders() }; // the enqueuer's trace continues in the worker
+    const sending = (async () => {
+      await this.declare(queue);
+      await this.client.publish('', queue, payload, {
+        messageId: options.id ?? randomUUID(),
+        persistent: true,
+        headers,
+      });
+    })();
+    await withTimeout(sending, ENQUEUE_TIMEOUT_MS, 'enqueueing');
   }
 
   async work<P>(queue: string, handle: (job: Job<P>) => Promise<void>, options: WorkerOptions = {}): Promise<Worker> {
@@ -79,6 +107,7 @@ export class RabbitJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
+    this.unregister();
     await Promise.all([...this.workers].map((w) => w.stop()));
     this.workers.clear();
     await this.client.close();
@@ -90,10 +119,25 @@ export class RabbitJobQueue implements JobQueue {
     await channel.assertQueue(queue, { durable: true });
     await channel.assertQueue(deadLetterQueue(queue), { durable: true });
     this.declared.add(queue);
+    this.known.add(queue);
   }
 }
 
 const deadLetterQueue = (queue: string) => `${queue}.dlq`;
+
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: no answer from rabbitmq within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Puts a failed job back after `delayMs`, through a retry queue that expires it into its queue. */
 async function retryLater(client: AmqpClient, job: Job, delayMs: number): Promise<void> {
@@ -110,7 +154,7 @@ async function retryLater(client: AmqpClient, job: Job, delayMs: number): Promis
   await client.publish('', retryQueue, job.payload, {
     messageId: job.id,
     persistent: true,
-    headers: { [ATTEMPT_HEADER]: job.attempt + 1 },
+    headers: { [ATTEMPT_HEADER]: job.attempt + 1, ...traceHeaders() },
   });
 }
 
@@ -175,7 +219,16 @@ class RabbitWorker {
       try {
         job.payload = JSON.parse(message.content.toString());
         readable = true;
-        await this.handle(job);
+        await inSpan(
+          `${this.queue} process`,
+          {
+            kind: SpanKind.CONSUMER,
+            parent: contextFrom(headers, ROOT_CONTEXT),
+            attributes: { 'messaging.system': 'rabbitmq', 'job.attempt': job.attempt },
+          },
+          () => this.handle(job),
+        );
+        metrics.jobs.inc({ queue: this.queue, outcome: 'ok' });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         if (!readable || job.attempt >= this.options.maxAttempts) {
@@ -183,9 +236,11 @@ class RabbitWorker {
             { queue: this.queue, jobId: job.id, attempt: job.attempt, reason },
             'job dead-lettered',
           );
+          metrics.jobs.inc({ queue: this.queue, outcome: 'dead_lettered' });
           const letter: DeadLetter = { ...job, error: reason };
           await this.client.publish('', deadLetterQueue(this.queue), letter, { messageId: job.id, persistent: true });
         } else {
+          metrics.jobs.inc({ queue: this.queue, outcome: 'retried' });
           await retryLater(this.client, job, Math.round(this.options.backoffMs * 2 ** (job.attempt - 1)));
         }
       }

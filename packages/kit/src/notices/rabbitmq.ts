@@ -1,9 +1,16 @@
 import type { Channel } from 'amqplib';
 import { AmqpClient } from '../amqp';
 import type { Logger } from '../log';
+import { context, contextFrom, ROOT_CONTEXT, traceHeaders } from '../tracing';
 import type { Notice, Notices, NoticeSubscription } from './port';
 
 const EXCHANGE = 'realtime';
+/** Longest a publish waits for the broker before the notice is kept for later. */
+const PUBLISH_TIMEOUT_MS = 1_000;
+/** Notices kept while the broker is away (oldest dropped past this), sent once it is back. */
+const PENDING_LIMIT = 1_000;
+/** After a reconnect, subscribers re-bind their queues first; then the kept notices go out. */
+const RESEND_DELAY_MS = 1_000;
 
 /**
  * Notices of distributed mode: RabbitMQ's `realtime` topic exchange. Each subscriber has
@@ -13,18 +20,88 @@ const EXCHANGE = 'realtime';
 export class RabbitNotices implements Notices {
   private exchangeReady?: Promise<void>;
   private readonly subscriptions = new Set<Subscription>();
+  /** Notices that could not be sent during an outage, in order. */
+  private readonly pending: { routingKey: string; data: unknown }[] = [];
+  private resendTimer?: NodeJS.Timeout;
 
   private constructor(private readonly client: AmqpClient) {
-    client.connection.on('connect', () => (this.exchangeReady = undefined));
+    client.connection.on('connect', () => {
+      this.exchangeReady = undefined;
+      if (this.pending.length > 0) this.scheduleResend(RESEND_DELAY_MS);
+    });
+  }
+
+  async health(): Promise<void> {
+    await this.client.health();
   }
 
   static async open(url: string, log: Logger): Promise<RabbitNotices> {
     return new RabbitNotices(await AmqpClient.open(url, log.child({ component: 'rabbitmq-notices' })));
   }
 
+  /**
+   * Sends a notice. While the broker is unreachable the notice is kept in memory (bounded)
+   * and sent once the connection is back, so a short outage loses none; publish resolves
+   * either way, as notices are fire-and-forget.
+   */
   async publish<D>(routingKey: string, data: D): Promise<void> {
-    await this.declareExchange();
-    await this.client.publish(EXCHANGE, routingKey, data);
+    if (this.pending.length === 0) {
+      try {
+        await this.send(routingKey, data);
+        return;
+      } catch (error) {
+        this.client.log.warn(
+          { err: { message: (error as Error).message }, routingKey },
+          'notice kept until rabbitmq is back',
+        );
+      }
+    }
+    this.keep(routingKey, data);
+  }
+
+  private async send(routingKey: string, data: unknown): Promise<void> {
+    if (!this.client.connected) throw new Error('rabbitmq is unreachable');
+    await Promise.race([
+      this.declareExchange(),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('no answer from rabbitmq')), PUBLISH_TIMEOUT_MS).unref(),
+      ),
+    ]);
+    await this.client.publishWithin(PUBLISH_TIMEOUT_MS, EXCHANGE, routingKey, data, { headers: traceHeaders() });
+  }
+
+  private keep(routingKey: string, data: unknown): void {
+    this.pending.push({ routingKey, data });
+    if (this.pending.length > PENDING_LIMIT) {
+      this.pending.shift();
+      this.client.log.warn({ limit: PENDING_LIMIT }, 'notice dropped: too many kept during the outage');
+    }
+    if (this.client.connected) this.scheduleResend(RESEND_DELAY_MS);
+  }
+
+  private scheduleResend(delayMs: number): void {
+    if (this.resendTimer) return;
+    this.resendTimer = setTimeout(() => {
+      this.resendTimer = undefined;
+      void this.resend();
+    }, delayMs);
+    this.resendTimer.unref();
+  }
+
+  private async resend(): Promise<void> {
+    let sent = 0;
+    while (this.pending.length > 0) {
+      const next = this.pending[0]!;
+      try {
+        await this.send(next.routingKey, next.data);
+      } catch {
+        if (this.client.connected) this.scheduleResend(RESEND_DELAY_MS);
+        break;
+      }
+      this.pending.shift();
+      sent += 1;
+    }
+    if (sent > 0) this.client.log.info({ sent }, 'kept notices sent');
   }
 
   async subscribe(pattern: string, handle: (notice: Notice) => Promise<void> | void): Promise<NoticeSubscription> {
@@ -40,6 +117,8 @@ export class RabbitNotices implements Notices {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.resendTimer);
+    if (this.pending.length > 0 && this.client.connected) await this.resend().catch(() => undefined);
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     this.subscriptions.clear();
     await this.client.close();
@@ -83,8 +162,11 @@ class Subscription {
         if (!message) return;
         const routingKey = message.fields.routingKey;
         // A failing subscriber (or a notice that is not JSON) must not take the channel down.
+        const parent = contextFrom(message.properties.headers as Record<string, unknown>, ROOT_CONTEXT);
         Promise.resolve()
-          .then(() => this.handle({ routingKey, data: JSON.parse(message.content.toString()) }))
+          .then(() =>
+            context.with(parent, () => this.handle({ routingKey, data: JSON.parse(message.content.toString()) })),
+          )
           .catch((err: unknown) => this.client.log.warn({ err, routingKey }, 'notice handler failed'));
       },
       { noAck: true },

@@ -7,6 +7,7 @@ export * from './auth';
 export * from './databases';
 export * from './events';
 export * from './http';
+export * from './processes';
 export * from './services';
 export * from './subgraph';
 export * from './contracts/blobs';

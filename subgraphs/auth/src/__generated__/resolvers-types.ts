@@ -26,7 +26,13 @@ export type AuthPayload = {
   expiresIn: Scalars['Int']['output'];
   /** Opaque; trade it for the next pair with refreshSession before it expires (30 days). */
   refreshToken: Scalars['String']['output'];
-  user: User;
+  /**
+   * The signed-in user's profile (the users subgraph's). Null, with an error, when it cannot be
+   * had: the users service is unavailable (SUBGRAPH_UNAVAILABLE), or a new account's profile is not
+   * created yet (SERVICE_UNAVAILABLE: the user.registered event has not reached the users service,
+   * e.g. during an event-log outage). The tokens are valid either way; ask for `me` later.
+   */
+  user: Maybe<User>;
 };
 
 export type LoginInput = {
@@ -231,7 +237,7 @@ export type AuthPayloadResolvers<ContextType = Context, ParentType extends Resol
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   expiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{

@@ -91,10 +91,10 @@ export type PageInfo = {
 /** A forum post (owned by the forum subgraph); comments adds its comments. */
 export type Post = {
   __typename?: 'Post';
-  /** Comments on the post, deleted ones excluded. */
-  commentCount: Scalars['Int']['output'];
-  /** The post's comments and replies, newest first. */
-  comments: CommentConnection;
+  /** Comments on the post, deleted ones excluded. Null (with a SUBGRAPH_UNAVAILABLE error) while the comments service is unavailable. */
+  commentCount: Maybe<Scalars['Int']['output']>;
+  /** The post's comments and replies, newest first. Null (with a SUBGRAPH_UNAVAILABLE error) while the comments service is unavailable. */
+  comments: Maybe<CommentConnection>;
   id: Scalars['ID']['output'];
 };
 
@@ -318,8 +318,8 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 
 export type PostResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Post'] = ResolversParentTypes['Post'], FederationReferenceType extends FederationReferenceTypes['Post'] = FederationReferenceTypes['Post']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Post']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  commentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  comments?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<PostCommentsArgs, 'first'>>;
+  commentCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  comments?: Resolver<Maybe<ResolversTypes['CommentConnection']>, ParentType, ContextType, RequireFields<PostCommentsArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 

@@ -191,8 +191,8 @@ export type UpdatePostInput = {
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
-  /** The user's posts, newest first. */
-  posts: PostConnection;
+  /** The user's posts, newest first. Null (with a SUBGRAPH_UNAVAILABLE error) while the forum service is unavailable. */
+  posts: Maybe<PostConnection>;
 };
 
 
@@ -435,7 +435,7 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<UserPostsArgs, 'first'>>;
+  posts?: Resolver<Maybe<ResolversTypes['PostConnection']>, ParentType, ContextType, RequireFields<UserPostsArgs, 'first'>>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{

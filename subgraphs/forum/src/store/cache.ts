@@ -15,7 +15,8 @@ export interface RecordCacheOptions<T> {
  * A read-through cache of records by id, for hot reads (Redis in distributed mode, memory
  * in embedded mode). Writers `forget` a record once their transaction has committed, so
  * the next read loads it fresh. The cache only saves work: when it is unreachable, reads
- * go to the database and writes still succeed (a warning is logged; the TTL bounds staleness).
+ * go to the database and writes still succeed (the cache adapter logs the outage once; the
+ * TTL bounds staleness).
  */
 export class RecordCache<T extends { id: string }> {
   constructor(private readonly options: RecordCacheOptions<T>) {}
@@ -35,7 +36,7 @@ export class RecordCache<T extends { id: string }> {
     try {
       await this.options.cache.delete(...ids.map((id) => this.options.prefix + id));
     } catch (error) {
-      this.options.log.warn({ err: error, ids }, 'cache unreachable: could not invalidate');
+      this.options.log.debug({ err: error, ids }, 'cache unreachable: could not invalidate');
     }
   }
 
@@ -44,7 +45,7 @@ export class RecordCache<T extends { id: string }> {
       const json = await this.options.cache.get<T>(this.options.prefix + id);
       return json === undefined ? undefined : this.options.revive(json);
     } catch (error) {
-      this.options.log.warn({ err: error }, 'cache unreachable: reading from the database');
+      this.options.log.debug({ err: error }, 'cache unreachable: reading from the database');
       return undefined;
     }
   }
@@ -53,7 +54,7 @@ export class RecordCache<T extends { id: string }> {
     try {
       await this.options.cache.set(this.options.prefix + record.id, record, this.options.ttlMs);
     } catch (error) {
-      this.options.log.warn({ err: error }, 'cache unreachable: not caching');
+      this.options.log.debug({ err: error }, 'cache unreachable: not caching');
     }
   }
 }

@@ -138,8 +138,8 @@ export type UploadPictureInput = {
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
-  /** The user's pictures, newest first. `first` is at most 100. */
-  pictures: PictureConnection;
+  /** The user's pictures, newest first. `first` is at most 100. Null (with a SUBGRAPH_UNAVAILABLE error) while the pictures service is unavailable. */
+  pictures: Maybe<PictureConnection>;
 };
 
 
@@ -347,7 +347,7 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  pictures?: Resolver<ResolversTypes['PictureConnection'], ParentType, ContextType, RequireFields<UserPicturesArgs, 'first'>>;
+  pictures?: Resolver<Maybe<ResolversTypes['PictureConnection']>, ParentType, ContextType, RequireFields<UserPicturesArgs, 'first'>>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{

@@ -161,6 +161,18 @@ export class PictureStore {
   }
 
   /**
+   * Marks pictures whose job could not be enqueued (the broker is away): the next sweep
+   * claims them whatever its staleness bound.
+   */
+  async markUnqueued(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.query(
+      `UPDATE pictures SET enqueued_at = 'epoch' WHERE id = ANY($1::uuid[]) AND status = 'PROCESSING'`,
+      [ids],
+    );
+  }
+
+  /**
    * Claims up to `limit` pictures PROCESSING whose job was enqueued over `olderThanMs` ago,
    * marking them enqueued now (so concurrent sweepers of several replicas skip them).
    */

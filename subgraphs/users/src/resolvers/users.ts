@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { badInput, notFound } from '@agora/kit/errors';
 import { pageSize, type Connection } from '@agora/kit/pagination';
 import { requireViewer } from '@agora/kit/viewer';
@@ -15,6 +16,17 @@ const userConnection = async (list: Promise<Connection<FollowEdge>>) => {
     edges: edges.map(({ cursor, node }) => ({ cursor, node: node.profile, followedAt: node.followedAt })),
   };
 };
+
+/**
+ * The account exists (another subgraph holds its id) but its profile has not arrived: the
+ * user.registered event is late (an event-log outage). Retryable; the profile comes once the
+ * event does.
+ */
+function profilePending(): never {
+  throw new GraphQLError("This user's profile is not available yet; try again shortly", {
+    extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+  });
+}
 
 export const userResolvers: Resolvers<Context> = {
   Query: {
@@ -35,7 +47,9 @@ export const userResolvers: Resolvers<Context> = {
     },
   },
   User: {
-    __resolveReference: (ref, ctx) => registeredProfile(ctx, ref.id),
+    // Another subgraph names this user (auth's AuthPayload.user right after register): a
+    // profile still missing after the bounded wait is an honest error, not a silent null.
+    __resolveReference: async (ref, ctx) => (await registeredProfile(ctx, ref.id)) ?? profilePending(),
     followers: (user, { first, after }, ctx) =>
       userConnection(ctx.relations.followers(user.id, pageSize(first), after)),
     following: (user, { first, after }, ctx) =>
