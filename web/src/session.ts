@@ -9,6 +9,12 @@ import type { AuthPayloadFieldsFragment } from './__generated__/graphql';
  */
 export type SessionUser = AuthPayloadFieldsFragment['user'];
 
+/** Who is signed in, and their roles (from the access token's `roles` claim). */
+export interface Session {
+  user: SessionUser | null;
+  roles: string[];
+}
+
 export const AuthPayloadFields = graphql(`
   fragment AuthPayloadFields on AuthPayload {
     accessToken
@@ -34,10 +40,22 @@ const REFRESH_KEY = 'agora.refreshToken';
 
 let accessToken: string | null = null;
 let user: SessionUser | null = null;
+let session: Session = { user: null, roles: [] };
 const listeners = new Set<() => void>();
 
 function notify() {
+  session = { user, roles: user && accessToken ? rolesOf(accessToken) : [] };
   for (const listener of listeners) listener();
+}
+
+/** The roles claim of a JWT (read, not verified: it only decides what the UI offers). */
+function rolesOf(token: string): string[] {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { roles?: unknown };
+    return Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Stores the pair returned by register, login or refreshSession. */
@@ -59,14 +77,18 @@ export function storedRefreshToken(): string | null {
   return localStorage.getItem(REFRESH_KEY);
 }
 
-export function useSessionUser(): SessionUser | null {
+export function useSession(): Session {
   return useSyncExternalStore(
     (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    () => user,
+    () => session,
   );
+}
+
+export function useSessionUser(): SessionUser | null {
+  return useSession().user;
 }
 
 // Every refresh token works once (a replay ends the session), so concurrent callers share one refresh.

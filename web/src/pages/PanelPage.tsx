@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../__generated__';
 import { ApiError } from '../ApiError';
-import { href, navigate } from '../route';
+import { paths } from '../paths';
+import { Link, PageHeading, navigate, type PageProps } from '../router';
 import { useSessionUser } from '../session';
 
 const PAGE_SIZE = 20;
@@ -44,7 +45,8 @@ const CreatePostMutation = graphql(`
   }
 `);
 
-export function PanelPage({ slug }: { slug: string }) {
+export default function PanelPage({ params }: PageProps) {
+  const slug = params.slug!;
   // The first page also carries the panel's name and counts; later pages are appended by "More posts".
   const [{ data, fetching, error }] = useQuery({
     query: PanelQuery,
@@ -60,9 +62,9 @@ export function PanelPage({ slug }: { slug: string }) {
   return (
     <>
       <p>
-        <a href={href.panels()}>← Panels</a>
+        <Link to={paths.panels()}>← Panels</Link>
       </p>
-      <h2>{panel.name}</h2>
+      <PageHeading>{panel.name}</PageHeading>
       {panel.description && <p>{panel.description}</p>}
       <p>
         <small>
@@ -95,7 +97,7 @@ function PostsPage({ slug, after, onMore }: { slug: string; after: string | null
     <>
       {posts?.edges.map(({ node }) => (
         <li key={node.id}>
-          <a href={href.post(node.id)}>{node.title}</a>
+          <Link to={paths.post(node.id)}>{node.title}</Link>
           <div className="meta">
             by @{node.author.handle} · {new Date(node.createdAt).toLocaleString()} · {node.commentCount}{' '}
             {node.commentCount === 1 ? 'comment' : 'comments'}
@@ -134,7 +136,7 @@ function NewPostForm({ panelId }: { panelId: string }) {
   if (!user) {
     return (
       <p>
-        <a href={href.signin()}>Sign in</a> to post.
+        <Link to={paths.signIn()}>Sign in</Link> to post.
       </p>
     );
   }
@@ -146,12 +148,12 @@ function NewPostForm({ panelId }: { panelId: string }) {
       .map((tag) => tag.trim())
       .filter(Boolean);
     const { data } = await createPost({ input: { panelId, title, body, tags: tagList } });
-    if (data) navigate(href.post(data.createPost.id));
+    if (data) navigate(paths.post(data.createPost.id));
   };
 
   return (
     <form onSubmit={submit} aria-label="New post" className="card">
-      <h3>New post</h3>
+      <h2>New post</h2>
       <label>
         Title
         <input value={title} onChange={(e) => setTitle(e.target.value)} required />

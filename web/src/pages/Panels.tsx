@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../__generated__';
 import { ApiError } from '../ApiError';
-import { href, navigate } from '../route';
+import { paths } from '../paths';
+import { Link, PageHeading, navigate } from '../router';
 import { useSessionUser } from '../session';
 
 const PAGE_SIZE = 20;
@@ -36,13 +37,13 @@ const CreatePanelMutation = graphql(`
   }
 `);
 
-export function Panels() {
+export default function Panels() {
   // One cursor per loaded page; "More panels" appends the last page's endCursor.
   const [pages, setPages] = useState<(string | null)[]>([null]);
   return (
     <>
+      <PageHeading>Panels</PageHeading>
       <NewPanelForm />
-      <h2>Panels</h2>
       <ul className="list">
         {pages.map((after, i) => (
           <PanelsPage
@@ -67,7 +68,7 @@ function PanelsPage({ after, onMore }: { after: string | null; onMore?: (cursor:
     <>
       {data?.panels.edges.map(({ node }) => (
         <li key={node.id}>
-          <a href={href.panel(node.slug)}>{node.name}</a> <small>/{node.slug}</small>{' '}
+          <Link to={paths.panel(node.slug)}>{node.name}</Link> <small>/{node.slug}</small>{' '}
           <small>
             {node.postCount} {node.postCount === 1 ? 'post' : 'posts'}
           </small>
@@ -100,7 +101,7 @@ function NewPanelForm() {
   if (!user) {
     return (
       <p>
-        <a href={href.signin()}>Sign in</a> to create a panel.
+        <Link to={paths.signIn()}>Sign in</Link> to create a panel.
       </p>
     );
   }
@@ -108,7 +109,7 @@ function NewPanelForm() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const { data } = await createPanel({ input: { name, description } });
-    if (data) navigate(href.panel(data.createPanel.slug));
+    if (data) navigate(paths.panel(data.createPanel.slug));
   };
 
   return (

@@ -3,7 +3,8 @@ import { useMutation, useQuery } from 'urql';
 import { graphql } from '../__generated__';
 import type { PostQuery } from '../__generated__/graphql';
 import { ApiError } from '../ApiError';
-import { href } from '../route';
+import { paths } from '../paths';
+import { Link, PageHeading, type PageProps } from '../router';
 import { useSessionUser } from '../session';
 
 const PostQueryDocument = graphql(`
@@ -50,7 +51,8 @@ const AddCommentMutation = graphql(`
 
 type CommentNode = NonNullable<PostQuery['post']>['comments']['edges'][number]['node'];
 
-export function PostPage({ id }: { id: string }) {
+export default function PostPage({ params }: PageProps) {
+  const id = params.id!;
   const [{ data, fetching, error }, refetch] = useQuery({
     query: PostQueryDocument,
     variables: { id },
@@ -72,9 +74,9 @@ export function PostPage({ id }: { id: string }) {
   return (
     <article>
       <p>
-        <a href={href.panel(post.panel.slug)}>← {post.panel.name}</a>
+        <Link to={paths.panel(post.panel.slug)}>← {post.panel.name}</Link>
       </p>
-      <h2>{post.title}</h2>
+      <PageHeading>{post.title}</PageHeading>
       <div className="meta">
         by @{post.author.handle} · {new Date(post.createdAt).toLocaleString()}
         {post.tags.map((tag) => (
@@ -86,7 +88,7 @@ export function PostPage({ id }: { id: string }) {
       <p className="body" data-testid="post-body">
         {post.body}
       </p>
-      <h3>Comments</h3>
+      <h2>Comments</h2>
       <CommentForm postId={post.id} onAdded={reload} />
       <ul className="thread" aria-label="Comments">
         {roots.map((comment) => (
@@ -153,7 +155,7 @@ function CommentForm({ postId, parentId, onAdded }: { postId: string; parentId?:
   if (!user) {
     return (
       <p>
-        <a href={href.signin()}>Sign in</a> to comment.
+        <Link to={paths.signIn()}>Sign in</Link> to comment.
       </p>
     );
   }

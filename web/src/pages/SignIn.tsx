@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { graphql, useFragment as readFragment } from '../__generated__';
 import { ApiError } from '../ApiError';
-import { href, navigate } from '../route';
+import { paths } from '../paths';
+import { PageHeading, navigate } from '../router';
 import { AuthPayloadFields, signIn } from '../session';
 
 const LoginMutation = graphql(`
@@ -21,12 +22,15 @@ const RegisterMutation = graphql(`
   }
 `);
 
-export function SignIn() {
+export default function SignIn() {
   return (
-    <div className="columns">
-      <LoginForm />
-      <RegisterForm />
-    </div>
+    <>
+      <PageHeading>Sign in or register</PageHeading>
+      <div className="columns">
+        <LoginForm />
+        <RegisterForm />
+      </div>
+    </>
   );
 }
 
@@ -40,7 +44,7 @@ function LoginForm() {
     const { data } = await login({ input: { email, password } });
     if (data) {
       signIn(readFragment(AuthPayloadFields, data.login));
-      navigate(href.panels());
+      navigate(paths.panels());
     }
   };
 
@@ -81,7 +85,7 @@ function RegisterForm() {
     const { data } = await register({ input: { email, password, handle, displayName: displayName || undefined } });
     if (data) {
       signIn(readFragment(AuthPayloadFields, data.register));
-      navigate(href.panels());
+      navigate(paths.panels());
     }
   };
 
