@@ -82,6 +82,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppUnd
     errors,
     async context(options = {}) {
       const context = await browser.newContext({ viewport: DESKTOP, ...options });
+      context.setDefaultTimeout(10_000);
       context.on('page', (page) => recordErrors(page, errors));
       contexts.push(context);
       return context;
@@ -94,7 +95,40 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppUnd
   };
 }
 
+/** What each page's WebSocket carried: the operations it subscribed to, and the payloads it got. */
+const live = new WeakMap<Page, { subscribed: Set<string>; received: { id: string; data: unknown }[] }>();
+
+function recordFrames(page: Page) {
+  const frames = { subscribed: new Set<string>(), received: [] as { id: string; data: unknown }[] };
+  live.set(page, frames);
+  page.on('websocket', (socket) => {
+    socket.on('framesent', ({ payload }) => {
+      const message = JSON.parse(String(payload)) as { type: string; payload?: { operationName?: string } };
+      if (message.type === 'subscribe' && message.payload?.operationName) {
+        frames.subscribed.add(message.payload.operationName);
+      }
+    });
+    socket.on('framereceived', ({ payload }) => {
+      const message = JSON.parse(String(payload)) as { type: string; id?: string; payload?: { data?: unknown } };
+      if (message.type === 'next') frames.received.push({ id: message.id ?? '', data: message.payload?.data });
+    });
+  });
+}
+
+/** Resolves once the page's WebSocket has sent a subscribe for `operationName`. */
+export async function waitForSubscription(page: Page, operationName: string) {
+  const deadline = Date.now() + 10_000;
+  while (!live.get(page)?.subscribed.has(operationName)) {
+    if (Date.now() > deadline) throw new Error(`the page never subscribed to ${operationName}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Payloads the page received over its WebSocket so far (graphql-ws `next` messages). */
+export const receivedOverWebSocket = (page: Page) => live.get(page)?.received ?? [];
+
 function recordErrors(page: Page, errors: string[]) {
+  recordFrames(page);
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`${page.url()}: ${message.text()}`);
   });

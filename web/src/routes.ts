@@ -11,6 +11,11 @@ export const routes = [
   route('/p/:slug', () => import('./pages/PanelPage')),
   route('/post/:id', () => import('./pages/PostPage')),
   route('/pictures', () => import('./pages/Pictures')),
+  route('/pictures/:id', () => import('./pages/PicturePage')),
+  route('/u/:handle', () => import('./pages/Profile')),
+  route('/u/:handle/followers', () => import('./pages/Follows')),
+  route('/u/:handle/following', () => import('./pages/Follows')),
+  route('/settings/profile', () => import('./pages/EditProfile')),
   route('/search', () => import('./pages/Search')),
   route('/admin', () => import('./pages/Admin')),
 ];
