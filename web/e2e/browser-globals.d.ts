@@ -11,3 +11,6 @@ declare const navigator: any;
 declare const Navigator: any;
 declare function requestAnimationFrame(callback: () => void): number;
 type HTMLElement = any;
+declare const DataTransfer: any;
+declare const DragEvent: any;
+type HTMLImageElement = any;

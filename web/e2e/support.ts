@@ -29,10 +29,23 @@ export const describeWithChromium = existsSync(CHROMIUM)
 /** `vite build` of the current sources into a private folder; returns the folder. */
 export function buildApp(): string {
   const outDir = join(mkdtempSync(join(tmpdir(), 'agora-web-')), 'dist');
-  execFileSync('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
-    cwd: WEB_DIR,
-    stdio: 'pipe',
-  });
+  execFileSync(
+    'npx',
+    [
+      'vite',
+      'build',
+      '--outDir',
+      outDir,
+      '--emptyOutDir',
+      '--logLevel',
+      'error',
+      ...(process.env.NOMINIFY ? ['--minify', 'false'] : []),
+    ],
+    {
+      cwd: WEB_DIR,
+      stdio: 'pipe',
+    },
+  );
   return outDir;
 }
 
@@ -132,7 +145,7 @@ function recordErrors(page: Page, errors: string[]) {
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`${page.url()}: ${message.text()}`);
   });
-  page.on('pageerror', (error) => errors.push(`${page.url()}: uncaught ${error.message}`));
+  page.on('pageerror', (error) => errors.push(`${page.url()}: uncaught ${error.stack ?? error.message}`));
   page.on('dialog', (dialog) => {
     errors.push(`${page.url()}: unexpected dialog "${dialog.message()}"`);
     void dialog.dismiss();

@@ -30,7 +30,10 @@ export function useConnection<
     pause: options.pause,
   });
   const client = useClient();
-  const [more, setMore] = useState<Connection<N>[]>([]);
+  // Pages after the first, for these variables only: a new filter starts from its first page.
+  const key = JSON.stringify(variables);
+  const [extra, setExtra] = useState<{ key: string; pages: Connection<N>[] }>({ key, pages: [] });
+  const more = extra.key === key ? extra.pages : [];
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<CombinedError>();
 
@@ -42,13 +45,13 @@ export function useConnection<
     if (loadingMore || !last?.pageInfo.hasNextPage || !last.pageInfo.endCursor) return;
     setLoadingMore(true);
     const next = await client
-      .query(query, { ...variables, first: pageSize, after: last.pageInfo.endCursor } as unknown as V)
+      .query(query, { ...JSON.parse(key), first: pageSize, after: last.pageInfo.endCursor } as V)
       .toPromise();
     setLoadingMore(false);
     setMoreError(next.error);
     const page = next.data ? select(next.data) : undefined;
-    if (page) setMore((pages) => [...pages, page]);
-  }, [loadingMore, last, client, query, pageSize, JSON.stringify(variables)]);
+    if (page) setExtra((current) => ({ key, pages: current.key === key ? [...current.pages, page] : [page] }));
+  }, [loadingMore, last, client, query, pageSize, key]);
 
   const seen = new Set<string>();
   const nodes: N[] = [];

@@ -243,22 +243,32 @@ function isUnauthenticated(body: unknown): boolean {
 /**
  * urql's fetch: adds `Authorization: Bearer …`, and when a request that carried a token is
  * answered UNAUTHENTICATED (the access token expired), refreshes once and retries it.
+ * The answer is read here and handed on as a new Response (not a clone: Chromium reports an
+ * aborted clone's body as an unhandled rejection when urql cancels a query).
  */
 export const authFetch: typeof fetch = async (input, init) => {
-  const send = (token: string | null) => {
+  const send = async (token: string | null) => {
     const headers = new Headers(init?.headers);
     if (token) headers.set('authorization', `Bearer ${token}`);
-    return fetch(input, { ...init, headers });
+    const response = await fetch(input, { ...init, headers });
+    const text = await response.text();
+    let body: unknown = null;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: urql reports it
+    }
+    const copy = new Response(text, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+    return { response: copy, body };
   };
   const token = await currentAccessToken();
-  const response = await send(token);
-  if (!token) return response;
-  const body: unknown = await response
-    .clone()
-    .json()
-    .catch(() => null);
-  if (!isUnauthenticated(body) || !(await refresh(token))) return response;
-  return send(accessToken);
+  const first = await send(token);
+  if (!token || !isUnauthenticated(first.body) || !(await refresh(token))) return first.response;
+  return (await send(accessToken)).response;
 };
 
 /**

@@ -72,6 +72,8 @@ export function Uploader({ onUploaded }: { onUploaded: (picture: PictureCardFiel
   const [dragging, setDragging] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
+  /** The title taken from the last file's name: replaced by the next file's, unless the user wrote their own. */
+  const autoTitle = useRef('');
   const fileInput = useRef<HTMLInputElement>(null);
   const id = useId();
   const form = useForm({
@@ -95,12 +97,16 @@ export function Uploader({ onUploaded }: { onUploaded: (picture: PictureCardFiel
     form.setServerError(undefined);
     const next = await inspect(file);
     setChosen(next);
-    if (!title.trim()) setTitle(file.name.replace(/\.[a-z0-9]+$/i, '').slice(0, LIMITS.pictureTitle.max));
+    if (!title.trim() || title === autoTitle.current) {
+      autoTitle.current = file.name.replace(/\.[a-z0-9]+$/i, '').slice(0, LIMITS.pictureTitle.max);
+      setTitle(autoTitle.current);
+    }
   };
 
   const drop = (event: DragEvent) => {
     event.preventDefault();
     setDragging(false);
+    if (fileInput.current) fileInput.current.value = ''; // the dropped file replaces any chosen one
     void choose(event.dataTransfer.files[0]);
   };
 

@@ -44,7 +44,8 @@ export default function Pictures({ search }: PageProps) {
   const tag = search.get('tag')?.trim().toLowerCase() || undefined;
   const ownerHandle = search.get('owner')?.trim().replace(/^@/, '').toLowerCase() || undefined;
   const [owner] = useQuery({ query: OwnerQuery, variables: { handle: ownerHandle ?? '' }, pause: !ownerHandle });
-  const ownerId = owner.data?.user?.id;
+  // A paused query keeps its last data: without an owner filter there is no owner.
+  const ownerId = ownerHandle ? owner.data?.user?.id : undefined;
   const unknownOwner = Boolean(ownerHandle && owner.data && !owner.data.user);
   const pictures = useConnection(PicturesQuery, { tag, ownerId }, (data) => data.pictures, {
     pageSize: 24,
