@@ -1,4 +1,7 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page, Response } from 'playwright-core';
+import { brotliDecompressSync } from 'node:zlib';
 import {
   PASSWORD,
   api,
@@ -371,5 +374,46 @@ describeWithChromium('the web app', () => {
       id: decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!),
     });
     expect(stored.post.title).toBe('Offline post');
+  }, 60_000);
+
+  it('delivers the first page in under 150 kB of compressed JavaScript, with Content-Encoding, under a strict CSP', async () => {
+    // What the build reported.
+    const report = JSON.parse(readFileSync(join(app.webRoot, '.vite', 'first-page.json'), 'utf8')) as {
+      files: string[];
+      gzipBytes: number;
+      brotliBytes: number;
+    };
+    expect(report.gzipBytes).toBeLessThan(150 * 1024);
+    expect(report.brotliBytes).toBeLessThan(report.gzipBytes);
+
+    // What a first visit really downloads: those files, compressed on the wire.
+    const visitor = await app.context();
+    const fresh = await visitor.newPage();
+    const scripts: Response[] = [];
+    fresh.on('response', (response) => response.request().resourceType() === 'script' && scripts.push(response));
+    const document = await fresh.goto(app.url);
+    await fresh.getByRole('link', { name: 'Web Panel' }).waitFor();
+    const csp = (await document!.allHeaders())['content-security-policy']!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    let wire = 0;
+    for (const response of scripts) {
+      expect((await response.allHeaders())['content-encoding']).toMatch(/^(br|gzip)$/);
+      wire += (await response.request().sizes()).responseBodySize;
+    }
+    const loaded = scripts.map((r) => new URL(r.url()).pathname.slice(1)).sort();
+    expect(loaded).toEqual(report.files);
+    expect(wire).toBeLessThan(150 * 1024);
+    await visitor.close();
+
+    // A client that accepts brotli gets the build's brotli copy, byte for byte.
+    const entry = report.files.find((f) => /assets\/index-/.test(f))!;
+    const response = await fetch(`${app.url}/${entry}`, { headers: { 'accept-encoding': 'br' } });
+    expect(response.headers.get('content-encoding')).toBe('br');
+    const raw = Buffer.from(await response.arrayBuffer());
+    // fetch decodes it already; the file on disk is the reference.
+    expect(raw.equals(readFileSync(join(app.webRoot, entry)))).toBe(true);
+    expect(brotliDecompressSync(readFileSync(join(app.webRoot, `${entry}.br`))).equals(raw)).toBe(true);
   }, 60_000);
 });

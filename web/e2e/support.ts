@@ -29,23 +29,12 @@ export const describeWithChromium = existsSync(CHROMIUM)
 /** `vite build` of the current sources into a private folder; returns the folder. */
 export function buildApp(): string {
   const outDir = join(mkdtempSync(join(tmpdir(), 'agora-web-')), 'dist');
-  execFileSync(
-    'npx',
-    [
-      'vite',
-      'build',
-      '--outDir',
-      outDir,
-      '--emptyOutDir',
-      '--logLevel',
-      'error',
-      ...(process.env.NOMINIFY ? ['--minify', 'false'] : []),
-    ],
-    {
-      cwd: WEB_DIR,
-      stdio: 'pipe',
-    },
-  );
+  execFileSync('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
+    cwd: WEB_DIR,
+    stdio: 'pipe',
+    // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   return outDir;
 }
 
