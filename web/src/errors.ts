@@ -40,7 +40,10 @@ export interface DescribedError {
 
 export type Overrides = Partial<Record<ErrorCode, string>>;
 
-const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+const sentence = (text: string) => {
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+};
 
 /**
  * `overrides` says what a code means in this place ("You can’t follow this person" for a
