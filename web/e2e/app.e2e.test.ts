@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page, Response } from 'playwright-core';
+import type { BrowserContext, Page, Response, WebSocketRoute } from 'playwright-core';
+import { waitFor } from '@agora/kit/testing';
 import { brotliDecompressSync } from 'node:zlib';
 import {
   PASSWORD,
@@ -154,6 +155,11 @@ describeWithChromium('the web app', () => {
     expect(await page.locator('main script').count()).toBe(0);
     expect(await page.locator('main .tag').allTextContents()).toEqual(['#intro', '#web']);
     expect(await page.title()).toBe(`${longWord} · Agora`);
+    // Dates read relatively, with the exact time on hover.
+    const posted = page.locator('main p.meta time').first();
+    expect(await posted.textContent()).toBe('just now');
+    expect(await posted.getAttribute('title')).toMatch(new RegExp(String(new Date().getFullYear())));
+    expect(Date.parse((await posted.getAttribute('datetime'))!)).toBeGreaterThan(Date.now() - 60_000);
     await page.getByText('No comments yet — start the conversation.').waitFor();
     await checkPage(page, 'post-long-title'); // includes: no sideways scrolling at 390 px
   }, 60_000);
@@ -202,6 +208,50 @@ describeWithChromium('the web app', () => {
     expect(await watcher.getByRole('button', { name: 'Edit comment by Ada Lovelace' }).count()).toBe(0);
     expect(await watcher.getByRole('button', { name: 'Edit comment by Bob Builder' }).count()).toBe(1);
     await checkPage(page, 'post');
+    await bobs.close();
+  }, 60_000);
+
+  it('reconnects the live connection after a drop, with a refreshed token when the old one is refused', async () => {
+    const bobs = await signedInContext(app, bob);
+    const watcher = await bobs.newPage();
+    const inits: string[] = [];
+    const subscribed: string[] = [];
+    const sockets: WebSocketRoute[] = [];
+    const refreshes: string[] = [];
+    watcher.on('request', (r) => r.postData()?.includes('RefreshSession') && refreshes.push(r.url()));
+    await watcher.routeWebSocket(/\/graphql$/, (socket) => {
+      const n = sockets.push(socket);
+      const server = socket.connectToServer();
+      socket.onMessage((text) => {
+        const message = JSON.parse(String(text)) as { type: string; payload?: Record<string, unknown> };
+        if (message.type === 'connection_init') {
+          inits.push(String(message.payload?.authorization ?? ''));
+          // The second connection finds its token refused, as when it expired meanwhile.
+          if (n === 2) return void socket.close({ code: 4401, reason: 'Unauthorized' });
+        }
+        if (message.type === 'subscribe') subscribed.push(`${n}:${String(message.payload?.operationName)}`);
+        server.send(text);
+      });
+    });
+    await watcher.goto(`${app.url}/p/web-panel`);
+    await waitSignedIn(watcher, 'bob');
+    await waitFor('the first subscription', async () => (subscribed.includes('1:PanelPostAdded') ? true : undefined));
+    const refreshesBefore = refreshes.length;
+
+    // The connection drops: the app reconnects by itself, is refused, refreshes its token, and subscribes again.
+    await sockets[0]!.close({ code: 1006, reason: 'gone' });
+    await waitFor('a third connection', async () => (subscribed.includes('3:PanelPostAdded') ? true : undefined));
+    expect(inits).toHaveLength(3);
+    expect(inits.every((auth) => auth.startsWith('Bearer '))).toBe(true);
+    expect(inits[2]).not.toBe(inits[1]);
+    expect(refreshes.length).toBe(refreshesBefore + 1);
+
+    // And it is live again.
+    const panel = await api<{ panel: { id: string } }>(app, null, '{ panel(slug: "web-panel") { id } }');
+    await api(app, bob, 'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }', {
+      input: { panelId: panel.panel.id, title: 'After the reconnection', body: 'Still live' },
+    });
+    await watcher.getByRole('link', { name: 'After the reconnection' }).waitFor({ timeout: LIVE_MS });
     await bobs.close();
   }, 60_000);
 
