@@ -36,6 +36,8 @@ const config: CodegenConfig = {
       schema: 'schema/supergraph-api.graphql',
       documents: ['web/src/**/*.tsx', 'web/src/**/*.ts', '!web/src/__generated__/**'],
       preset: 'client',
+      // Fragments are shared selections (a query and a subscription render the same card), not masks.
+      presetConfig: { fragmentMasking: false },
       config: { scalars: { DateTime: 'string' }, enumsAsTypes: true, useTypeImports: true },
     },
   },

@@ -1,7 +1,14 @@
 /** One jest run for the whole monorepo; TypeScript compiled by SWC (no type check here: `npm run typecheck`). */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages', '<rootDir>/apps', '<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/scripts'],
+  roots: [
+    '<rootDir>/packages',
+    '<rootDir>/apps',
+    '<rootDir>/subgraphs',
+    '<rootDir>/gateway',
+    '<rootDir>/scripts',
+    '<rootDir>/web',
+  ],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.(t|j)sx?$': [

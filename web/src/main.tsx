@@ -1,12 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Client, Provider, cacheExchange, fetchExchange } from 'urql';
+import { Provider } from 'urql';
 import { App } from './App';
-import { authFetch } from './session';
+import { client } from './client';
+import { upgradeHashAddress } from './router';
 import './styles.css';
 
-// authFetch adds the Bearer token and refreshes it once when the API answers UNAUTHENTICATED.
-const client = new Client({ url: '/graphql', exchanges: [cacheExchange, fetchExchange], fetch: authFetch });
+upgradeHashAddress();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -69,10 +69,18 @@ export class Accounts {
     return this.payload(account.userId, account.email, refreshToken);
   }
 
+  /** A token presented twice within the grace period gets the same pair both times (SessionStore). */
   async refresh(refreshToken: string): Promise<AuthPayloadRecord> {
-    const rotation = await this.sessions.rotate(refreshToken);
+    const rotation = await this.sessions.rotate(refreshToken, (userId, email) =>
+      this.tokens.sign(userId, rolesOf(email, this.admins)),
+    );
     if (!rotation.ok) throw unauthenticated(REFRESH_REFUSED[rotation.reason]);
-    return this.payload(rotation.userId, rotation.email, rotation.refreshToken);
+    return {
+      accessToken: rotation.accessToken,
+      refreshToken: rotation.refreshToken,
+      expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+      user: { id: rotation.userId },
+    };
   }
 
   logout(refreshToken: string): Promise<boolean> {

@@ -3,6 +3,7 @@ import type { ServiceDefinition } from '@agora/kit/service';
 import { openServiceStore } from '@agora/kit/service-store';
 import { serveSubgraph } from '@agora/kit/subgraph';
 import { AccessTokens } from './access-tokens';
+import { authSettings } from './config';
 import { Accounts } from './accounts';
 import type { Context } from './context';
 import { parseAdminEmails } from './domain/roles';
@@ -18,22 +19,23 @@ export const JWKS_PATH = '/.well-known/jwks.json';
 
 /**
  * The auth subgraph: accounts, sessions, token signing and the JWKS. Wiring only.
- * Env: ADMIN_EMAILS (comma-separated; those accounts get the admin role).
+ * Env: see config.ts (ADMIN_EMAILS, REFRESH_GRACE_SECONDS).
  */
 export const authService: ServiceDefinition = {
   name: 'auth',
   async start(runtime) {
     const store = await openServiceStore({ ...runtime, events: runtime.infra.events }, { service: 'auth', migrations });
     const { db, outbox } = store;
+    const settings = authSettings();
     const tokens = await AccessTokens.open(new SigningKeyStore(db));
     const accounts = new Accounts(
       db,
       outbox,
       new CredentialStore(db),
-      new SessionStore(db),
+      new SessionStore(db, settings.refreshGraceMs),
       tokens,
       new LoginLimiter(runtime.infra.cache, runtime.log),
-      parseAdminEmails(process.env.ADMIN_EMAILS),
+      parseAdminEmails(settings.adminEmails),
     );
     const server = await serveSubgraph<Context>(runtime, {
       name: 'auth',

@@ -1,11 +1,19 @@
-import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useRef, useState } from 'react';
+import { useMutation, useSubscription } from 'urql';
 import { graphql } from '../__generated__';
-import { ApiError } from '../ApiError';
-import { href, navigate } from '../route';
+import type { PostItemFieldsFragment } from '../__generated__/graphql';
+import { EmptyState } from '../components/EmptyState';
+import { FormErrors, TextField, useForm } from '../components/form';
+import { LoadMore } from '../components/LoadMore';
+import { PostList } from '../components/PostList';
+import { Skeleton } from '../components/Skeleton';
+import { useConnection } from '../connection';
+import { describeError } from '../errors';
+import { LIMITS, lengthProblem, parseTags, tagsProblem } from '../limits';
+import { paths } from '../paths';
+import { Link, PageHeading, navigate, type PageProps } from '../router';
 import { useSessionUser } from '../session';
-
-const PAGE_SIZE = 20;
+import NotFound from './NotFound';
 
 const PanelQuery = graphql(`
   query PanelPosts($slug: String!, $first: Int!, $after: String) {
@@ -14,17 +22,13 @@ const PanelQuery = graphql(`
       name
       description
       postCount
+      createdBy {
+        ...UserNameFields
+      }
       posts(first: $first, after: $after) {
         edges {
           node {
-            id
-            title
-            author {
-              handle
-            }
-            createdAt
-            commentCount
-            tags
+            ...PostItemFields
           }
         }
         pageInfo {
@@ -32,6 +36,14 @@ const PanelQuery = graphql(`
           endCursor
         }
       }
+    }
+  }
+`);
+
+const PostAddedSubscription = graphql(`
+  subscription PanelPostAdded($panelId: ID!) {
+    postAdded(panelId: $panelId) {
+      ...PostItemFields
     }
   }
 `);
@@ -44,130 +56,141 @@ const CreatePostMutation = graphql(`
   }
 `);
 
-export function PanelPage({ slug }: { slug: string }) {
-  // The first page also carries the panel's name and counts; later pages are appended by "More posts".
-  const [{ data, fetching, error }] = useQuery({
-    query: PanelQuery,
-    variables: { slug, first: PAGE_SIZE, after: null },
-    requestPolicy: 'cache-and-network',
-  });
-  const [pages, setPages] = useState<(string | null)[]>([null]);
+/** A panel: its posts, newest first, new ones appearing live, and a form to write one. */
+export default function PanelPage({ params, search }: PageProps) {
+  const slug = params.slug!;
+  const posts = useConnection(PanelQuery, { slug }, (data) => data.panel?.posts);
+  const panel = posts.data?.panel;
+  const [live] = useSubscription(
+    { query: PostAddedSubscription, variables: { panelId: panel?.id ?? '' }, pause: !panel },
+    (previous: PostItemFieldsFragment[] = [], event) => [event.postAdded, ...previous],
+  );
 
-  if (error) return <ApiError error={error} />;
-  if (!data) return fetching ? <p>Loading…</p> : null;
-  const panel = data.panel;
-  if (!panel) return <p>No panel “{slug}”.</p>;
+  if (posts.loading) return <Skeleton lines={3} count={4} />;
+  if (posts.error && !panel) return <FormErrors messages={describeError(posts.error).general} />;
+  if (!panel) return <NotFound params={params} search={search} what="panel" />;
+
+  const loaded = new Set(posts.nodes.map((p) => p.id));
+  const arrived = (live.data ?? []).filter((p) => !loaded.has(p.id));
+  const items = [...arrived, ...posts.nodes];
+  const count = panel.postCount + arrived.length;
   return (
     <>
-      <p>
-        <a href={href.panels()}>← Panels</a>
+      <p className="breadcrumb">
+        <Link to={paths.panels()}>← All panels</Link>
       </p>
-      <h2>{panel.name}</h2>
-      {panel.description && <p>{panel.description}</p>}
-      <p>
-        <small>
-          {panel.postCount} {panel.postCount === 1 ? 'post' : 'posts'}
-        </small>
+      <PageHeading>{panel.name}</PageHeading>
+      {panel.description && <p className="lead">{panel.description}</p>}
+      <p className="meta">
+        {count} {count === 1 ? 'post' : 'posts'} · started by{' '}
+        <Link to={paths.user(panel.createdBy.handle)}>{panel.createdBy.displayName}</Link>
       </p>
-      <NewPostForm panelId={panel.id} />
-      <ul className="list">
-        {pages.map((after, i) => (
-          <PostsPage
-            key={after ?? 'first'}
-            slug={slug}
-            after={after}
-            onMore={i === pages.length - 1 ? (cursor) => setPages([...pages, cursor]) : undefined}
-          />
-        ))}
-      </ul>
+      {search.get('deleted') && (
+        <p className="notice" role="status">
+          Your post was deleted.
+        </p>
+      )}
+      <NewPostForm panelId={panel.id} slug={slug} />
+      <h2>Posts</h2>
+      <p className="visually-hidden" aria-live="polite">
+        {arrived.length > 0 ? `${arrived.length} new ${arrived.length === 1 ? 'post' : 'posts'}` : ''}
+      </p>
+      {items.length === 0 ? (
+        <EmptyState title="No posts yet — write the first one." />
+      ) : (
+        <PostList posts={items} fresh={new Set(arrived.map((p) => p.id))} />
+      )}
+      {posts.hasMore && <LoadMore label="More posts" onMore={posts.loadMore} loading={posts.loadingMore} />}
     </>
   );
 }
 
-function PostsPage({ slug, after, onMore }: { slug: string; after: string | null; onMore?: (cursor: string) => void }) {
-  const [{ data, fetching, error }] = useQuery({
-    query: PanelQuery,
-    variables: { slug, first: PAGE_SIZE, after },
-    requestPolicy: 'cache-and-network',
-  });
-  const posts = data?.panel?.posts;
-  return (
-    <>
-      {posts?.edges.map(({ node }) => (
-        <li key={node.id}>
-          <a href={href.post(node.id)}>{node.title}</a>
-          <div className="meta">
-            by @{node.author.handle} · {new Date(node.createdAt).toLocaleString()} · {node.commentCount ?? '?'}{' '}
-            {node.commentCount === 1 ? 'comment' : 'comments'}
-            {node.tags.map((tag) => (
-              <span key={tag} className="tag">
-                {tag}
-              </span>
-            ))}
-          </div>
-        </li>
-      ))}
-      {fetching && !data && <li>Loading…</li>}
-      {error && (
-        <li>
-          <ApiError error={error} />
-        </li>
-      )}
-      {onMore && posts?.pageInfo.hasNextPage && posts.pageInfo.endCursor && (
-        <li>
-          <button type="button" onClick={() => onMore(posts.pageInfo.endCursor!)}>
-            More posts
-          </button>
-        </li>
-      )}
-    </>
-  );
-}
-
-function NewPostForm({ panelId }: { panelId: string }) {
+function NewPostForm({ panelId, slug }: { panelId: string; slug: string }) {
   const user = useSessionUser();
+  const [open, setOpen] = useState(false);
   const [result, createPost] = useMutation(CreatePostMutation);
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
   const [tags, setTags] = useState('');
+  const titleRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const form = useForm({
+    fields: ['title', 'body', 'tags'],
+    validate: () => ({
+      title: lengthProblem('Title', title, LIMITS.postTitle),
+      body: lengthProblem('Body', body, LIMITS.postBody),
+      tags: tagsProblem(tags),
+    }),
+  });
 
   if (!user) {
     return (
-      <p>
-        <a href={href.signin()}>Sign in</a> to post.
+      <p className="notice">
+        <Link to={paths.signIn(paths.panel(slug))}>Sign in</Link> to write a post.
       </p>
     );
   }
+  if (!open) {
+    return (
+      <button
+        type="button"
+        aria-expanded="false"
+        onClick={() => {
+          setOpen(true);
+          requestAnimationFrame(() => titleRef.current?.focus());
+        }}
+      >
+        Write a post
+      </button>
+    );
+  }
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const tagList = tags
-      .split(',')
-      .map((tag) => tag.trim())
-      .filter(Boolean);
-    const { data } = await createPost({ input: { panelId, title, body, tags: tagList } });
-    if (data) navigate(href.post(data.createPost.id));
-  };
+  const submit = form.submit(async () => {
+    const outcome = await createPost(
+      { input: { panelId, title: title.trim(), body: body.trim(), tags: parseTags(tags) } },
+      { additionalTypenames: ['Post'] },
+    );
+    if (outcome.data) navigate(paths.post(outcome.data.createPost.id));
+    return outcome;
+  });
 
   return (
-    <form onSubmit={submit} aria-label="New post" className="card">
-      <h3>New post</h3>
-      <label>
-        Title
-        <input value={title} onChange={(e) => setTitle(e.target.value)} required />
-      </label>
-      <label>
-        Body
-        <textarea value={body} onChange={(e) => setBody(e.target.value)} rows={5} required />
-      </label>
-      <label>
-        Tags (comma-separated)
-        <input value={tags} onChange={(e) => setTags(e.target.value)} />
-      </label>
-      <button type="submit" disabled={result.fetching}>
-        Create post
-      </button>
-      <ApiError error={result.error} />
+    <form ref={form.formRef} onSubmit={submit} aria-label="New post" className="card" noValidate>
+      <h2>New post</h2>
+      <TextField
+        label="Title"
+        value={title}
+        onChange={setTitle}
+        inputRef={titleRef}
+        hint={`Up to ${LIMITS.postTitle.max} characters`}
+        max={LIMITS.postTitle.max}
+        {...form.field('title')}
+      />
+      <TextField
+        label="Body"
+        value={body}
+        onChange={setBody}
+        multiline
+        rows={6}
+        hint="Plain text; line breaks are kept"
+        max={LIMITS.postBody.max}
+        {...form.field('body')}
+      />
+      <TextField
+        label="Tags (comma-separated)"
+        value={tags}
+        onChange={setTags}
+        hint={`Up to ${LIMITS.tags.count} tags of ${LIMITS.tags.length} characters`}
+        {...form.field('tags')}
+      />
+      <FormErrors messages={form.general} />
+      <div className="actions">
+        <button type="submit" disabled={result.fetching}>
+          {result.fetching ? 'Publishing…' : 'Create post'}
+        </button>
+        <button type="button" className="secondary" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
     </form>
   );
 }

@@ -1,11 +1,16 @@
-import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useState } from 'react';
+import { useMutation } from 'urql';
 import { graphql } from '../__generated__';
-import { ApiError } from '../ApiError';
-import { href, navigate } from '../route';
+import { EmptyState } from '../components/EmptyState';
+import { FormErrors, TextField, useForm } from '../components/form';
+import { LoadMore } from '../components/LoadMore';
+import { RelativeTime } from '../components/RelativeTime';
+import { Skeleton } from '../components/Skeleton';
+import { useConnection } from '../connection';
+import { LIMITS, lengthProblem } from '../limits';
+import { paths } from '../paths';
+import { Link, PageHeading, navigate } from '../router';
 import { useSessionUser } from '../session';
-
-const PAGE_SIZE = 20;
 
 const PanelsQuery = graphql(`
   query Panels($first: Int!, $after: String) {
@@ -17,6 +22,7 @@ const PanelsQuery = graphql(`
           name
           description
           postCount
+          createdAt
         }
       }
       pageInfo {
@@ -36,57 +42,37 @@ const CreatePanelMutation = graphql(`
   }
 `);
 
-export function Panels() {
-  // One cursor per loaded page; "More panels" appends the last page's endCursor.
-  const [pages, setPages] = useState<(string | null)[]>([null]);
+/** The home page: every panel, newest first, and a form to start one. */
+export default function Panels() {
+  const panels = useConnection(PanelsQuery, {}, (data) => data.panels);
   return (
     <>
+      <div className="page-head">
+        <PageHeading>Panels</PageHeading>
+      </div>
+      <p className="lead">Themed areas for posts and discussion.</p>
       <NewPanelForm />
-      <h2>Panels</h2>
+      <h2>All panels</h2>
+      {panels.loading && <Skeleton lines={2} count={3} />}
+      <FormErrors messages={panels.error && panels.nodes.length === 0 ? ['The panels could not be loaded.'] : []} />
+      {!panels.loading && !panels.error && panels.nodes.length === 0 && (
+        <EmptyState title="No panels yet — create the first one." />
+      )}
       <ul className="list">
-        {pages.map((after, i) => (
-          <PanelsPage
-            key={after ?? 'first'}
-            after={after}
-            onMore={i === pages.length - 1 ? (cursor) => setPages([...pages, cursor]) : undefined}
-          />
+        {panels.nodes.map((panel) => (
+          <li key={panel.id}>
+            <Link className="item-title" to={paths.panel(panel.slug)}>
+              {panel.name}
+            </Link>
+            {panel.description && <p>{panel.description}</p>}
+            <div className="meta">
+              {panel.postCount} {panel.postCount === 1 ? 'post' : 'posts'} · started{' '}
+              <RelativeTime iso={panel.createdAt} />
+            </div>
+          </li>
         ))}
       </ul>
-    </>
-  );
-}
-
-function PanelsPage({ after, onMore }: { after: string | null; onMore?: (cursor: string) => void }) {
-  const [{ data, fetching, error }] = useQuery({
-    query: PanelsQuery,
-    variables: { first: PAGE_SIZE, after },
-    requestPolicy: 'cache-and-network',
-  });
-  const pageInfo = data?.panels.pageInfo;
-  return (
-    <>
-      {data?.panels.edges.map(({ node }) => (
-        <li key={node.id}>
-          <a href={href.panel(node.slug)}>{node.name}</a> <small>/{node.slug}</small>{' '}
-          <small>
-            {node.postCount} {node.postCount === 1 ? 'post' : 'posts'}
-          </small>
-          {node.description && <p>{node.description}</p>}
-        </li>
-      ))}
-      {fetching && !data && <li>Loading…</li>}
-      {error && (
-        <li>
-          <ApiError error={error} />
-        </li>
-      )}
-      {onMore && pageInfo?.hasNextPage && pageInfo.endCursor && (
-        <li>
-          <button type="button" onClick={() => onMore(pageInfo.endCursor!)}>
-            More panels
-          </button>
-        </li>
-      )}
+      {panels.hasMore && <LoadMore label="More panels" onMore={panels.loadMore} loading={panels.loadingMore} />}
     </>
   );
 }
@@ -96,36 +82,53 @@ function NewPanelForm() {
   const [result, createPanel] = useMutation(CreatePanelMutation);
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
+  const form = useForm({
+    fields: ['name', 'description'],
+    validate: () => ({
+      name: lengthProblem('Panel name', name, LIMITS.panelName),
+      description: lengthProblem('Description', description, LIMITS.panelDescription),
+    }),
+  });
 
   if (!user) {
     return (
-      <p>
-        <a href={href.signin()}>Sign in</a> to create a panel.
+      <p className="notice">
+        <Link to={paths.signIn('/')}>Sign in</Link> to create a panel.
       </p>
     );
   }
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const { data } = await createPanel({ input: { name, description } });
-    if (data) navigate(href.panel(data.createPanel.slug));
-  };
+  const submit = form.submit(async () => {
+    const outcome = await createPanel({ input: { name: name.trim(), description: description.trim() } });
+    if (outcome.data) navigate(paths.panel(outcome.data.createPanel.slug));
+    return outcome;
+  });
 
   return (
-    <form onSubmit={submit} aria-label="New panel" className="card">
+    <form ref={form.formRef} onSubmit={submit} aria-label="New panel" className="card" noValidate>
       <h2>New panel</h2>
-      <label>
-        Panel name
-        <input value={name} onChange={(e) => setName(e.target.value)} required />
-      </label>
-      <label>
-        Panel description
-        <textarea value={description} onChange={(e) => setDescription(e.target.value)} rows={2} />
-      </label>
+      <TextField
+        label="Panel name"
+        value={name}
+        onChange={setName}
+        hint={`${LIMITS.panelName.min} to ${LIMITS.panelName.max} characters`}
+        max={LIMITS.panelName.max}
+        {...form.field('name')}
+      />
+      <TextField
+        label="Panel description"
+        value={description}
+        onChange={setDescription}
+        hint="Optional"
+        max={LIMITS.panelDescription.max}
+        multiline
+        rows={2}
+        {...form.field('description')}
+      />
+      <FormErrors messages={form.general} />
       <button type="submit" disabled={result.fetching}>
-        Create panel
+        {result.fetching ? 'Creating…' : 'Create panel'}
       </button>
-      <ApiError error={result.error} />
     </form>
   );
 }

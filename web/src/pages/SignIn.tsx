@@ -1,9 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useMutation } from 'urql';
-import { graphql, useFragment as readFragment } from '../__generated__';
-import { ApiError } from '../ApiError';
-import { href, navigate } from '../route';
-import { AuthPayloadFields, signIn } from '../session';
+import { graphql } from '../__generated__';
+import { FormErrors, TextField, useForm } from '../components/form';
+import { LIMITS, emailProblem, handleProblem, lengthProblem, passwordProblem } from '../limits';
+import { paths } from '../paths';
+import { PageHeading, navigate, type PageProps } from '../router';
+import { signIn } from '../session';
 
 const LoginMutation = graphql(`
   mutation Login($input: LoginInput!) {
@@ -21,99 +23,140 @@ const RegisterMutation = graphql(`
   }
 `);
 
-export function SignIn() {
+/** Where to go once signed in: `?next=` when it is a path of this app, else the panels. */
+function nextPath(search: URLSearchParams): string {
+  const next = search.get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : paths.panels();
+}
+
+export default function SignIn({ search }: PageProps) {
+  const next = nextPath(search);
   return (
-    <div className="columns">
-      <LoginForm />
-      <RegisterForm />
-    </div>
+    <>
+      <PageHeading>Sign in or register</PageHeading>
+      <div className="columns">
+        <LoginForm next={next} />
+        <RegisterForm next={next} />
+      </div>
+    </>
   );
 }
 
-function LoginForm() {
+function LoginForm({ next }: { next: string }) {
   const [result, login] = useMutation(LoginMutation);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const form = useForm({
+    fields: ['email', 'password'],
+    validate: () => ({ email: emailProblem(email), password: passwordProblem(password) }),
+    overrides: { UNAUTHENTICATED: 'Wrong email or password.' },
+  });
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const { data } = await login({ input: { email, password } });
-    if (data) {
-      signIn(readFragment(AuthPayloadFields, data.login));
-      navigate(href.panels());
+  const submit = form.submit(async () => {
+    const outcome = await login({ input: { email: email.trim(), password } });
+    if (outcome.data) {
+      signIn(outcome.data.login);
+      navigate(next, { replace: true });
     }
-  };
+    return outcome;
+  });
 
   return (
-    <form onSubmit={submit} aria-label="Sign in" className="card">
+    <form ref={form.formRef} onSubmit={submit} aria-label="Sign in" className="card" noValidate>
       <h2>Sign in</h2>
-      <label>
-        Email
-        <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="email" />
-      </label>
-      <label>
-        Password
-        <input
-          type="password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          required
-          autoComplete="current-password"
-        />
-      </label>
+      <TextField
+        label="Email"
+        type="email"
+        value={email}
+        onChange={setEmail}
+        autoComplete="email"
+        {...form.field('email')}
+      />
+      <TextField
+        label="Password"
+        type="password"
+        value={password}
+        onChange={setPassword}
+        autoComplete="current-password"
+        {...form.field('password')}
+      />
+      <FormErrors messages={form.general} />
       <button type="submit" disabled={result.fetching}>
-        Sign in
+        {result.fetching ? 'Signing in…' : 'Sign in'}
       </button>
-      <ApiError error={result.error} />
     </form>
   );
 }
 
-function RegisterForm() {
+function RegisterForm({ next }: { next: string }) {
   const [result, register] = useMutation(RegisterMutation);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [handle, setHandle] = useState('');
   const [displayName, setDisplayName] = useState('');
+  const form = useForm({
+    fields: ['email', 'password', 'handle', 'displayName'],
+    validate: () => ({
+      email: emailProblem(email),
+      password: passwordProblem(password, { email, handle }),
+      handle: handleProblem(handle),
+      displayName: displayName.trim() ? lengthProblem('Display name', displayName, LIMITS.displayName) : undefined,
+    }),
+  });
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const { data } = await register({ input: { email, password, handle, displayName: displayName || undefined } });
-    if (data) {
-      signIn(readFragment(AuthPayloadFields, data.register));
-      navigate(href.panels());
+  const submit = form.submit(async () => {
+    const outcome = await register({
+      input: { email: email.trim(), password, handle: handle.trim(), displayName: displayName.trim() || undefined },
+    });
+    if (outcome.data) {
+      signIn(outcome.data.register);
+      navigate(next, { replace: true });
     }
-  };
+    return outcome;
+  });
 
   return (
-    <form onSubmit={submit} aria-label="Register" className="card">
+    <form ref={form.formRef} onSubmit={submit} aria-label="Register" className="card" noValidate>
       <h2>Register</h2>
-      <label>
-        Email
-        <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="email" />
-      </label>
-      <label>
-        Password
-        <input
-          type="password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          required
-          autoComplete="new-password"
-        />
-      </label>
-      <label>
-        Handle
-        <input value={handle} onChange={(e) => setHandle(e.target.value)} required autoComplete="username" />
-      </label>
-      <label>
-        Display name
-        <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} autoComplete="nickname" />
-      </label>
+      <TextField
+        label="Email"
+        type="email"
+        value={email}
+        onChange={setEmail}
+        autoComplete="email"
+        {...form.field('email')}
+      />
+      <TextField
+        label="Password"
+        type="password"
+        value={password}
+        onChange={setPassword}
+        autoComplete="new-password"
+        hint={`${LIMITS.password.min}+ characters, at least two kinds (a–z, A–Z, 0–9, symbols)`}
+        {...form.field('password')}
+      />
+      <TextField
+        label="Handle"
+        value={handle}
+        onChange={setHandle}
+        autoComplete="username"
+        hint="3 to 30 of a–z, 0–9 and _; your address: /u/handle"
+        max={LIMITS.handle.max}
+        {...form.field('handle')}
+      />
+      <TextField
+        label="Display name"
+        value={displayName}
+        onChange={setDisplayName}
+        autoComplete="nickname"
+        hint="Optional; your handle if left empty"
+        max={LIMITS.displayName.max}
+        {...form.field('displayName')}
+      />
+      <FormErrors messages={form.general} />
       <button type="submit" disabled={result.fetching}>
-        Register
+        {result.fetching ? 'Creating your account…' : 'Register'}
       </button>
-      <ApiError error={result.error} />
     </form>
   );
 }

@@ -62,8 +62,10 @@ export type Mutation = {
   logout: Scalars['Boolean']['output'];
   /**
    * Trades a refresh token for a new access token and a new refresh token: every refresh
-   * token works once. Presenting one again (a replay) ends its whole session: every token of
-   * that session stops working. Unknown, used, expired or logged-out tokens are UNAUTHENTICATED.
+   * token works once. Presented again within a short grace period after its trade (10 s by
+   * default: two tabs refreshing at once, a reload before the answer came), it gets the same
+   * new pair again. Later, presenting it again (a replay) ends its whole session: every token
+   * of that session stops working. Unknown, used, expired or logged-out tokens are UNAUTHENTICATED.
    */
   refreshSession: AuthPayload;
   /**

@@ -1,0 +1,73 @@
+import { createClient as createWSClient, type Client as WSClient } from 'graphql-ws';
+import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
+import { authFetch, currentAccessToken, onIdentityChange, refresh } from './session';
+
+/** graphql-ws close code for a refused token (the gateway checks it once per connection). */
+const UNAUTHORIZED = 4401;
+
+/**
+ * The live connection: graphql-ws on the same origin's /graphql. It opens with the first
+ * subscription, reconnects forever with a randomised back-off, and sends a fresh access
+ * token on every (re)connection; signing in or out reconnects it as the new viewer.
+ */
+function liveConnection(): WSClient {
+  const url = new URL('/graphql', window.location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const ws = createWSClient({
+    url: url.href,
+    lazy: true,
+    keepAlive: 20_000,
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
+    retryWait: async (retries) => {
+      const ms = Math.min(1000 * 2 ** retries, 15_000) * (0.5 + Math.random() / 2);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    },
+    connectionParams: async () => {
+      const token = await currentAccessToken();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
+  });
+  onIdentityChange(() => ws.terminate());
+  return ws;
+}
+
+const ws = liveConnection();
+
+const isUnauthorizedClose = (error: unknown) =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNAUTHORIZED;
+
+export const client = new Client({
+  url: '/graphql',
+  fetch: authFetch,
+  exchanges: [
+    cacheExchange,
+    fetchExchange,
+    subscriptionExchange({
+      forwardSubscription(request) {
+        const payload = { ...request, query: request.query ?? '' };
+        return {
+          subscribe(sink) {
+            let stop = ws.subscribe(payload, {
+              next: (value) => sink.next(value as never),
+              complete: () => sink.complete(),
+              // A refused token is fatal to graphql-ws: refresh it once, then subscribe again.
+              error: (error) => {
+                if (!isUnauthorizedClose(error)) return sink.error(error);
+                void refresh().then((ok) => {
+                  if (!ok) return sink.error(error);
+                  stop = ws.subscribe(payload, {
+                    next: (value) => sink.next(value as never),
+                    complete: () => sink.complete(),
+                    error: (again) => sink.error(again),
+                  });
+                });
+              },
+            });
+            return { unsubscribe: () => stop() };
+          },
+        };
+      },
+    }),
+  ],
+});
