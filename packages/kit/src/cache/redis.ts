@@ -33,6 +33,11 @@ export class RedisCache implements Cache {
     this.redis.on('error', (err: Error) => options.log?.warn({ err }, 'redis connection error'));
   }
 
+  /** The connection, for what needs Redis itself on the same server (rate-limit.ts). */
+  get redisClient(): Redis {
+    return this.redis;
+  }
+
   async get<T>(key: string): Promise<T | undefined> {
     const json = await this.redis.get(key);
     return json === null ? undefined : (JSON.parse(json) as T);
