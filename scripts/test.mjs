@@ -44,7 +44,7 @@ const env = {
 // chaos suite: *.outage.test.ts), and the ones whose processes use the production queue and
 // group names on the shared servers (the pictures worker processes and the distributed stack
 // share `pictures.thumbnails`).
-const SERIAL = 'outage|worker\.distributed|start-distributed';
+const SERIAL = 'outage|worker\\.distributed|start-distributed';
 
 function jest(args) {
   const report = join(mkdtempSync(join(tmpdir(), 'agora-test-')), 'jest.json');

@@ -39,3 +39,11 @@ export function forwardedFor(req: IncomingMessage, trustProxy: boolean): string 
   const chain = Array.isArray(incoming) ? incoming.join(', ') : incoming;
   return trustProxy && chain ? `${chain}, ${peer}` : peer;
 }
+
+/**
+ * The client's address for rate limits and connection caps: the socket's peer, or with
+ * `trustProxy` the left-most entry of the chain the proxy passed on.
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  return forwardedFor(req, trustProxy).split(',')[0]!.trim();
+}

@@ -197,9 +197,17 @@ export class SubgraphClient<C extends Record<string, any>> extends RemoteGraphQL
   constructor(
     readonly replicaSet: ReplicaSet,
     private readonly log: Logger,
-    config: Partial<Pick<RemoteGraphQLDataSource<C>, 'willSendRequest'>> = {},
+    config: Partial<Pick<RemoteGraphQLDataSource<C>, 'willSendRequest'>> & {
+      /** Reshapes a replica's answer before Apollo reads it (e.g. a 4xx that carries GraphQL errors). */
+      adapt?: (response: Response) => Promise<Response>;
+    } = {},
   ) {
-    super({ ...config, url: replicaSet.replicas[0]?.url ?? '', fetcher: replicaSet.fetch as never });
+    const { adapt, ...rest } = config;
+    const fetcher = async (url: string, init: RequestInit) => {
+      const response = (await replicaSet.fetch(url, init as never)) as unknown as Response;
+      return adapt ? adapt(response) : response;
+    };
+    super({ ...rest, url: replicaSet.replicas[0]?.url ?? '', fetcher: fetcher as never });
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<C>): Promise<GatewayGraphQLResponse> {

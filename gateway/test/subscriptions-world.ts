@@ -4,7 +4,11 @@ import { postCreated, userBlocked, userUnblocked, type EventDefinition } from '@
 import { createLogger } from '@agora/kit/log';
 import { MemoryNotices } from '@agora/kit/notices/memory';
 import { sleep, testTokens } from '@agora/kit/testing';
+import { DEFAULT_OPERATION_LIMITS } from '@agora/kit/operation-limits';
+import { authenticator } from '../src/callers';
 import type { Caller, Execute } from '../src/subscriptions/engine';
+
+const LOCAL = { forwardedFor: '127.0.0.1', address: '127.0.0.1' };
 import { SubscriptionEngine } from '../src/subscriptions/engine';
 
 /**
@@ -144,9 +148,9 @@ export async function testWorld(
     log: createLogger('subscriptions-test'),
     events,
     notices,
-    identify: tokens.identify,
+    authenticate: authenticator({ identify: tokens.identify }),
     execute,
-    maxDepth: 10,
+    limits: { ...DEFAULT_OPERATION_LIMITS, maxDepth: 10 },
     queueLimit: options.queueLimit ?? 100,
     maxEventsInFlight: options.maxEventsInFlight,
   });
@@ -165,9 +169,9 @@ export async function testWorld(
     /** A signed-in caller with a real access token. */
     signedIn: async (id: string): Promise<Caller> => {
       const authorization = await tokens.bearer({ id, roles: ['user'] });
-      return engine.authenticate(authorization, '127.0.0.1');
+      return engine.authenticate({ authorization }, LOCAL);
     },
-    anonymous: (): Caller => ({ viewer: null, forwardedFor: '127.0.0.1' }),
+    anonymous: (): Caller => ({ viewer: null, callerClass: 'anonymous', ...LOCAL }),
     bearer: (id: string) => tokens.bearer({ id, roles: ['user'] }),
     identify: tokens.identify,
     /** Stores a post and publishes its post.created, as the forum's outbox would. */

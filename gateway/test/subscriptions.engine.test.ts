@@ -244,6 +244,8 @@ describe('subscription engine', () => {
       viewer: { id: randomUUID(), roles: ['user'] },
       authorization: 'Bearer x.y.z',
       forwardedFor: '::1',
+      address: '::1',
+      callerClass: 'user',
     };
     const unsure = collect(stream(await open('subscription { postAdded { id } }', expired)));
     await world.createPost(post(panelA, alice));
@@ -422,9 +424,10 @@ describe('subscription engine', () => {
 
   it('refuses a bad token as UNAUTHENTICATED', async () => {
     world = await testWorld();
-    await expect(world.engine.authenticate('Bearer nope', '127.0.0.1')).rejects.toMatchObject({
+    const origin = { forwardedFor: '127.0.0.1', address: '127.0.0.1' };
+    await expect(world.engine.authenticate({ authorization: 'Bearer nope' }, origin)).rejects.toMatchObject({
       extensions: { code: 'UNAUTHENTICATED' },
     });
-    await expect(world.engine.authenticate(undefined, '127.0.0.1')).resolves.toMatchObject({ viewer: null });
+    await expect(world.engine.authenticate({}, origin)).resolves.toMatchObject({ viewer: null });
   });
 });

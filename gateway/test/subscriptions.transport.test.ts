@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { createLogger } from '@agora/kit/log';
 import { startHttpServer, type RunningHttpServer } from '@agora/kit/server';
 import { sleep, waitFor } from '@agora/kit/testing';
+import { ConnectionCaps, type ConnectionCapLimits } from '../src/subscriptions/caps';
 import { isSseRequest, sseHandler } from '../src/subscriptions/sse';
 import { CLOSE_SLOW_CONSUMER, CLOSE_UNAUTHORIZED, serveWebSocket } from '../src/subscriptions/ws';
 import { curlSse, sseClient, sseSubscribe, wsClient, wsSubscribe } from './subscription-clients';
@@ -20,10 +21,18 @@ describe('subscription transports', () => {
   const panelB = randomUUID();
   const alice = randomUUID();
 
-  const serve = async (options: { queueLimit?: number; keepAliveMs?: number } = {}) => {
+  const serve = async (
+    options: { queueLimit?: number; keepAliveMs?: number; caps?: ConnectionCapLimits; reservationTtlMs?: number } = {},
+  ) => {
     world = await testWorld({ queueLimit: options.queueLimit });
-    const limits = { maxSubscriptionsPerConnection: 2, forwardedFor: () => '127.0.0.1' };
+    const limits = {
+      maxSubscriptionsPerConnection: 2,
+      forwardedFor: () => '127.0.0.1',
+      clientAddress: () => '127.0.0.1',
+      caps: options.caps && new ConnectionCaps(options.caps),
+    };
     const sse = sseHandler({
+      reservationTtlMs: options.reservationTtlMs,
       engine: world.engine,
       log,
       maxBodyBytes: 4_096,
@@ -332,5 +341,101 @@ describe('subscription transports', () => {
       await ended;
       expect(text).toMatch(/: slow consumer: more than 5 events pending\n\n$/);
     }, 30_000);
+  });
+
+  /** Acceptance 4: connections and reservations are capped per client, and nothing piles up for them. */
+  describe('caps and reservations', () => {
+    const caps = { perAddress: 5, perApiKey: 50 };
+    const reserve = () => fetch(url, { method: 'PUT' });
+    const postInto = (token: string, id: string, query = 'subscription { postAdded { id } }') =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-graphql-event-stream-token': token },
+        body: JSON.stringify({ query, extensions: { operationId: id } }),
+      });
+
+    it('refuses SSE reservations past the cap per address with 429 RATE_LIMITED', async () => {
+      await serve({ caps });
+      const statuses: number[] = [];
+      const bodies: unknown[] = [];
+      // 1 000 reservations, 20 at a time: only the first 5 are granted.
+      for (let batch = 0; batch < 50; batch++) {
+        const answers = await Promise.all(Array.from({ length: 20 }, reserve));
+        for (const answer of answers) {
+          statuses.push(answer.status);
+          if (answer.status === 429) bodies.push(await answer.json());
+          else await answer.text();
+        }
+      }
+      expect(statuses.filter((s) => s === 201)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(995);
+      expect(bodies[0]).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'RATE_LIMITED' } })] });
+    });
+
+    it('drops a reservation whose stream never connects, freeing its slot and ending its operations', async () => {
+      await serve({ caps: { perAddress: 1, perApiKey: 1 }, reservationTtlMs: 300 });
+      const token = await (await reserve()).text();
+      expect((await postInto(token, '1')).status).toBe(202);
+      expect((await reserve()).status).toBe(429);
+      await waitFor('the operation ended', () => !world.engine['subscribers'].get('postAdded')?.size, 5_000);
+      expect((await postInto(token, '2')).status).toBe(404);
+      expect((await reserve()).status).toBe(201);
+    });
+
+    it('holds no events for a reserved stream that is not connected: its subscriber is cut off', async () => {
+      await serve({ caps, queueLimit: 5 });
+      const token = await (await reserve()).text();
+      expect((await postInto(token, '1')).status).toBe(202);
+      await waitFor('subscribed', () => world.engine['subscribers'].get('postAdded')?.size === 1);
+      for (let i = 0; i < 50 && world.engine['subscribers'].get('postAdded')?.size; i++) {
+        await world.createPost(post(panelA));
+      }
+      await waitFor('cut off', () => !world.engine['subscribers'].get('postAdded')?.size);
+    });
+
+    it('delivers to a reserved stream once it connects', async () => {
+      await serve({ caps });
+      const client = sseClient(url, { singleConnection: true });
+      const received = sseSubscribe(client, 'subscription { postAdded { id } }');
+      await waitFor('subscribed', () => world.engine['subscribers'].get('postAdded')?.size === 1);
+      const created = post(panelA);
+      await world.createPost(created);
+      await waitFor('delivered', () => received.results.length === 1);
+      expect(received.results[0]).toEqual({ data: { postAdded: { id: created.id } } });
+      client.dispose();
+    });
+
+    it('refuses WebSocket upgrades past the cap per address with 429, before any socket exists', async () => {
+      await serve({ caps });
+      const attempts = await Promise.all(
+        Array.from(
+          { length: 100 },
+          () =>
+            new Promise<{ socket: WebSocket; status: number }>((resolve) => {
+              const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+              socket.once('open', () => resolve({ socket, status: 101 }));
+              socket.once('unexpected-response', (_req, res) => resolve({ socket, status: res.statusCode ?? 0 }));
+              socket.once('error', () => undefined);
+            }),
+        ),
+      );
+      expect(attempts.filter((a) => a.status === 101)).toHaveLength(5);
+      expect(attempts.filter((a) => a.status === 429)).toHaveLength(95);
+      const open = attempts.filter((a) => a.status === 101);
+      open[0]!.socket.close();
+      await new Promise((resolve) => open[0]!.socket.once('close', resolve));
+      // The slot is back once the socket is gone.
+      await waitFor('slot freed', async () => {
+        const again = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+        const ok = await new Promise<boolean>((resolve) => {
+          again.once('open', () => resolve(true));
+          again.once('unexpected-response', () => resolve(false));
+          again.once('error', () => resolve(false));
+        });
+        again.close();
+        return ok;
+      });
+      for (const { socket } of open) socket.close();
+    });
   });
 });

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { gatewayConfig } from '@agora/gateway/config';
 import { startGateway, type RunningGateway } from '@agora/gateway/gateway';
-import { remoteKeys, tokenIdentifier, type Identify } from '@agora/kit/auth';
+import { API_KEY_CHECK_PATH, remoteKeys, tokenIdentifier, type Identify } from '@agora/kit/auth';
 import { embeddedInfra, type Infra } from '@agora/kit/infra';
+import { newGatewaySecret } from '@agora/kit/gateway-trust';
 import { createLogger } from '@agora/kit/log';
 import type { RunningService } from '@agora/kit/service';
 import { subgraphEntry } from '@agora/contracts/subgraphs';
@@ -34,6 +35,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   const infra = embeddedInfra(dataDir);
   const config = gatewayConfig(options.env ?? process.env);
+  // The gateway signs forwarded client addresses (and API-key checks) for its subgraphs.
+  const gatewaySecret = config.GATEWAY_SECRET ?? newGatewaySecret();
   const services: RunningService[] = [];
   const closeAll = async () => {
     for (const service of services.reverse()) await service.close();
@@ -62,6 +65,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
           dataDir,
           infra,
           identify,
+          limits: config.limits,
+          gatewaySecret,
         });
       }),
     );
@@ -77,12 +82,19 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       supergraphPath: config.SUPERGRAPH_PATH,
       subgraphUrls: Object.fromEntries(services.map((s) => [s.name, s.graphqlUrl])),
       maxBodyBytes: config.MAX_BODY_BYTES,
-      maxDepth: config.MAX_QUERY_DEPTH,
+      limits: config.limits,
       webRoot: config.WEB_ROOT,
+      explorerRoot: config.EXPLORER_ROOT,
       identify,
       trustProxy: config.TRUST_PROXY,
       infra,
       subscriptionLimits: config.subscriptionLimits,
+      connectionCaps: config.connectionCaps,
+      cache: infra.cache,
+      rateLimits: config.rateLimits,
+      gatewaySecret,
+      apiKeyCheckUrl: auth ? `${auth.url}${API_KEY_CHECK_PATH}` : undefined,
+      persistedDocuments: config.persistedDocuments,
     });
     return {
       gateway,

@@ -140,7 +140,7 @@ describe('embedded stack through the gateway', () => {
     expect(codes(await create('ab'))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await create('x'.repeat(81)))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await create('general   CHAT'))).toEqual(['CONFLICT']);
-    expect(codes(await gql(url, '{ panels(first: 1000) { edges { cursor } } }'))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await gql(url, '{ panels(first: 101) { edges { cursor } } }'))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await gql(url, '{ panels(after: "forged") { edges { cursor } } }'))).toEqual(['BAD_USER_INPUT']);
     expect(await panelCount()).toBe(before);
   });
@@ -164,12 +164,12 @@ describe('embedded stack through the gateway', () => {
       supergraphPath: resolve(REPO_ROOT, 'schema/supergraph.graphql'),
       subgraphUrls: Object.fromEntries(stack.services.map((s) => [s.name, s.graphqlUrl])),
       maxBodyBytes: 1024,
-      maxDepth: 2,
+      maxDepth: 3,
     });
     try {
-      expect((await gql(strict.graphqlUrl, '{ panels { edges { cursor } } }')).errors).toBeUndefined(); // depth 2
+      expect((await gql(strict.graphqlUrl, '{ panels { edges { cursor } } }')).errors).toBeUndefined(); // depth 3
       const deep = await gql(strict.graphqlUrl, '{ panels { edges { node { id } } } }');
-      expect(deep.errors?.[0]?.message).toMatch(/exceeds maximum operation depth of 2/);
+      expect(deep.errors?.[0]?.message).toMatch(/Query depth limit of 3 exceeded, found 4/);
       expect(codes(deep)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     } finally {
       await strict.close();

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { GraphQLError, type DocumentNode, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
-import type { Identify } from '@agora/kit/auth';
 import { findEvent, findNotice, TOPICS } from '@agora/contracts/events';
 import { readEvent, readNotice } from '@agora/kit/events/consume';
 import { apiError, unauthenticated } from '@agora/kit/errors';
@@ -9,7 +8,16 @@ import type { Consumer, EventEnvelope, EventLog } from '@agora/kit/events/port';
 import type { Logger } from '@agora/kit/log';
 import { metrics } from '@agora/kit/metrics';
 import type { Notices, NoticeSubscription } from '@agora/kit/notices/port';
-import type { Viewer } from '@agora/kit/viewer';
+import {
+  checkOperation,
+  costModel,
+  wantsCost,
+  type CostModel,
+  type OperationLimits,
+} from '@agora/kit/operation-limits';
+import { rateLimitedError, type RateLimitState } from '@agora/kit/rate-limit';
+import type { Authenticate, Caller, Credentials } from '../callers';
+import { documentFor, untrusted, type PersistedDocuments } from '../persisted';
 import { BlockList } from './blocks';
 import { readEventCatalog, type EventField } from './event-directive';
 import {
@@ -21,13 +29,7 @@ import {
 } from './plan';
 import { SubscriberStream } from './stream';
 
-/** Who subscribes: the verified viewer (null: anonymous), the token that proved it, their address. */
-export interface Caller {
-  viewer: Viewer | null;
-  authorization?: string;
-  /** The x-forwarded-for to pass on (see ../auth.ts). */
-  forwardedFor: string;
-}
+export type { Caller };
 
 /**
  * Runs an operation through the supergraph (the gateway's own Apollo Server), as the caller,
@@ -39,13 +41,25 @@ export interface EngineOptions {
   log: Logger;
   events: EventLog;
   notices: Notices;
-  identify: Identify;
+  /** Checks a connection's or request's credentials (access token or API key). */
+  authenticate: Authenticate;
   execute: Execute;
-  maxDepth: number;
+  /** The same operation limits as HTTP (tokens, depth, aliases, root fields, directives, cost). */
+  limits: OperationLimits;
   /** Payloads a subscriber may fall behind before it is cut off as a slow consumer. */
   queueLimit: number;
   /** Events resolved at once before the consumer waits (default 1 000); tests set it low. */
   maxEventsInFlight?: number;
+  /** Counts an operation against the caller's rate limits (HTTP's); none: unlimited. */
+  admit?: (caller: Caller) => Promise<RateLimitState[]>;
+  /** Registered documents and whether only they may run (trusted-documents mode). */
+  persisted?: PersistedDocuments;
+}
+
+/** How a transport wants an operation opened. */
+export interface OpenOptions {
+  /** SSE over GET: a read-only request, so only subscriptions (anything else: 405). */
+  subscriptionsOnly?: boolean;
 }
 
 export type Payload = FormattedExecutionResult;
@@ -83,7 +97,7 @@ const HIDDEN = new Set(['NOT_FOUND', 'FORBIDDEN']);
  * the supergraph and hands it to every subscriber entitled to it, in order per entity.
  */
 export class SubscriptionEngine {
-  private schema?: { api: GraphQLSchema; fields: Map<string, EventField> };
+  private schema?: { api: GraphQLSchema; fields: Map<string, EventField>; costs: CostModel };
   private readonly subscribers = new Map<string, Set<Subscriber>>();
   private readonly consumed = new Set<string>();
   private readonly consumers: (Consumer | NoticeSubscription)[] = [];
@@ -104,7 +118,7 @@ export class SubscriptionEngine {
   schemaChanged(apiSchema: GraphQLSchema, supergraphSdl: string): void {
     const { fields, problems } = readEventCatalog(supergraphSdl, apiSchema);
     for (const problem of problems) this.options.log.error(problem);
-    this.schema = { api: apiSchema, fields };
+    this.schema = { api: apiSchema, fields, costs: costModel(supergraphSdl) };
     this.starting = this.starting
       .then(() => this.consume([...fields.values()]))
       .catch((error: unknown) => {
@@ -117,29 +131,91 @@ export class SubscriptionEngine {
     return this.starting;
   }
 
-  /** Verifies an Authorization value; a bad token is an UNAUTHENTICATED error. */
-  async authenticate(authorization: string | undefined, forwardedFor: string): Promise<Caller> {
+  /** Verifies credentials (access token or API key); bad ones are an UNAUTHENTICATED error. */
+  async authenticate(credentials: Credentials, origin: { forwardedFor: string; address: string }): Promise<Caller> {
     try {
-      return { viewer: await this.options.identify(authorization), authorization, forwardedFor };
+      return await this.options.authenticate(credentials, origin);
     } catch (error) {
       if (error instanceof GraphQLError) throw error;
-      this.options.log.error({ err: error }, 'could not verify an access token');
-      throw unauthenticated('The access token could not be verified');
+      this.options.log.error({ err: error }, 'could not verify credentials');
+      throw unauthenticated('The credentials could not be verified');
     }
   }
 
+  /** Counts a request against the caller's rate limits (an SSE reservation, say). */
+  async admit(caller: Caller): Promise<RateLimitState[]> {
+    return (await this.options.admit?.(caller)) ?? [];
+  }
+
   /**
-   * Starts one operation. A subscription becomes a stream of payloads; queries and
-   * mutations (also allowed over WebSocket and SSE) are run once through the supergraph.
+   * Starts one operation, after the caller's rate limits, the trusted-documents rule and the
+   * operation limits, as over HTTP: nothing reaches a subgraph before they pass. A
+   * subscription becomes a stream of payloads; queries and mutations (also allowed over
+   * WebSocket and SSE POST) are run once through the supergraph. Never throws: every refusal
+   * is an error with a code.
    */
-  async open(request: OperationRequest, caller: Caller, listener: StreamListener): Promise<Opened> {
+  async open(
+    sent: OperationRequest,
+    caller: Caller,
+    listener: StreamListener,
+    options: OpenOptions = {},
+  ): Promise<Opened> {
+    try {
+      return await this.start(sent, caller, listener, options);
+    } catch (error) {
+      if (error instanceof GraphQLError && error.extensions.code) return { kind: 'errors', errors: [error] };
+      this.options.log.error({ err: error }, 'could not open an operation');
+      return {
+        kind: 'errors',
+        errors: [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })],
+      };
+    }
+  }
+
+  private async start(
+    sent: OperationRequest,
+    caller: Caller,
+    listener: StreamListener,
+    options: OpenOptions,
+  ): Promise<Opened> {
     const schema = this.schema;
     if (!schema || this.closed) return { kind: 'errors', errors: [notServing()] };
-    const parsed = parseOperation(schema.api, request, this.options.maxDepth);
+    const refused = (await this.admit(caller)).find((state) => !state.allowed);
+    if (refused) return { kind: 'errors', errors: [rateLimitedError(refused)] };
+    const persisted = this.options.persisted;
+    // A persisted id alone stands for its registered document.
+    const request: OperationRequest =
+      typeof sent.query !== 'string' && persisted
+        ? { ...sent, query: documentFor(persisted, sent.extensions ?? undefined) as string }
+        : sent;
+    const notTrusted = persisted && untrusted(persisted, request.query, sent.extensions ?? undefined);
+    if (notTrusted) return { kind: 'errors', errors: [notTrusted] };
+    const parsed = parseOperation(schema.api, request, this.options.limits);
     if ('errors' in parsed) return { kind: 'errors', errors: parsed.errors };
+    const cost = checkOperation({
+      schema: schema.api,
+      document: parsed.document,
+      operationName: request.operationName,
+      variables: request.variables,
+      model: schema.costs,
+      limits: this.options.limits,
+      maxCost: this.options.limits.maxCost[caller.callerClass],
+    });
+    if (options.subscriptionsOnly && parsed.operation.operation !== 'subscription') {
+      return { kind: 'errors', errors: [getOnlySubscribes(parsed.operation.operation)] };
+    }
     if (parsed.operation.operation !== 'subscription') {
       const result = await this.options.execute(request, caller);
-      return { kind: 'result', document: parsed.document, schema: schema.api, result };
+      const withCost = wantsCost(sent.extensions)
+        ? {
+            ...result,
+            extensions: {
+              ...result.extensions,
+              cost: { estimated: cost, max: this.options.limits.maxCost[caller.callerClass] },
+            },
+          }
+        : result;
+      return { kind: 'result', document: parsed.document, schema: schema.api, result: withCost };
     }
     const plan = planSubscription(schema.api, parsed, schema.fields, caller.viewer);
     if ('errors' in plan) return { kind: 'errors', errors: plan.errors };
@@ -331,6 +407,11 @@ function deliverable(payload: Payload, responseKey: string): boolean {
 /** A transport's limit on subscriptions open at once over one connection. */
 export const tooManySubscriptions = (max: number) =>
   apiError('RATE_LIMITED', `At most ${max} subscriptions at once on one connection`);
+
+const getOnlySubscribes = (operation: string) =>
+  new GraphQLError(`Server-sent events over GET only subscribe; send a ${operation} as a POST`, {
+    extensions: { code: 'BAD_REQUEST', http: { status: 405, headers: new Map([['allow', 'POST']]) } },
+  });
 
 const notServing = () =>
   new GraphQLError('The gateway is starting or shutting down', { extensions: { code: 'SERVICE_UNAVAILABLE' } });

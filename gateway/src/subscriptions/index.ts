@@ -1,11 +1,15 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import type { Identify } from '@agora/kit/auth';
 import { requestIdFrom } from '@agora/kit/ids';
 import type { Infra } from '@agora/kit/infra';
 import type { Logger } from '@agora/kit/log';
+import type { OperationLimits } from '@agora/kit/operation-limits';
+import type { RateLimitState } from '@agora/kit/rate-limit';
+import type { Authenticate, Caller } from '../callers';
 import type { GatewayContext } from '../gateway';
+import type { PersistedDocuments } from '../persisted';
+import { ConnectionCaps, type ConnectionCapLimits } from './caps';
 import { SubscriptionEngine, type Execute } from './engine';
 import { isSseRequest, sseHandler } from './sse';
 import { serveWebSocket } from './ws';
@@ -29,12 +33,18 @@ export interface SubscriptionsOptions extends SubscriptionLimits {
   path: string;
   /** The caller's address to pass on as x-forwarded-for. */
   forwardedFor: (req: IncomingMessage) => string;
+  /** The client's address, for rate limits and connection caps. */
+  clientAddress: (req: IncomingMessage) => string;
   log: Logger;
   infra: Pick<Infra, 'events' | 'notices'>;
-  identify: Identify;
+  authenticate: Authenticate;
   execute: Execute;
-  maxDepth: number;
+  limits: OperationLimits;
   maxBodyBytes: number;
+  admit?: (caller: Caller) => Promise<RateLimitState[]>;
+  persisted?: PersistedDocuments;
+  /** WebSockets, SSE streams and reservations per client address and per API key. */
+  connectionCaps?: ConnectionCapLimits;
 }
 
 export interface Subscriptions {
@@ -56,16 +66,20 @@ export function startSubscriptions(options: SubscriptionsOptions): Subscriptions
     log,
     events: options.infra.events,
     notices: options.infra.notices,
-    identify: options.identify,
+    authenticate: options.authenticate,
     execute: options.execute,
-    maxDepth: options.maxDepth,
+    limits: options.limits,
     queueLimit: options.queueLimit,
+    admit: options.admit,
+    persisted: options.persisted,
   });
   const shared = {
     engine,
     log,
     forwardedFor: options.forwardedFor,
+    clientAddress: options.clientAddress,
     maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection,
+    caps: options.connectionCaps ? new ConnectionCaps(options.connectionCaps) : undefined,
   };
   const ws = serveWebSocket({
     server: options.server,
@@ -106,6 +120,8 @@ export function executeThrough(apollo: ApolloServer<GatewayContext>): Execute {
           viewer: caller?.viewer ?? null,
           // A payload shared by many subscribers is the gateway's own request.
           forwardedFor: caller?.forwardedFor ?? 'gateway',
+          // Limits were checked when the operation was opened; payload queries are the gateway's own.
+          callerClass: 'internal',
         },
       },
     );

@@ -4,7 +4,6 @@ import {
   getVariableValues,
   GraphQLError,
   Kind,
-  parse,
   print,
   specifiedRules,
   validate,
@@ -18,8 +17,8 @@ import {
   type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
-import depthLimit from 'graphql-depth-limit';
 import { badInput, unauthenticated } from '@agora/kit/errors';
+import { limitRules, parseLimited, type OperationLimits } from '@agora/kit/operation-limits';
 import type { Viewer } from '@agora/kit/viewer';
 import type { EventField } from './event-directive';
 
@@ -28,6 +27,7 @@ export interface OperationRequest {
   query: string;
   variables?: Record<string, unknown> | null;
   operationName?: string | null;
+  extensions?: Record<string, unknown> | null;
 }
 
 export interface ParsedOperation {
@@ -66,24 +66,37 @@ const VIEWER_FIELD = /^(me|viewer([A-Z].*)?)$/;
 const code = (error: GraphQLError, value: string) =>
   new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: value } });
 
-/** Parses and validates an operation against the API schema, as the HTTP endpoint does. */
+/**
+ * Parses and validates an operation against the API schema with the same limits as the
+ * HTTP endpoint (tokens while parsing; depth, aliases, root fields and directives while
+ * validating, fragment-cycle safe).
+ */
 export function parseOperation(
   schema: GraphQLSchema,
   request: OperationRequest,
-  maxDepth: number,
+  limits: OperationLimits,
 ): ParsedOperation | { errors: GraphQLError[] } {
   if (typeof request.query !== 'string') return { errors: [badInput('query must be a string')] };
   let document: DocumentNode;
   try {
-    document = parse(request.query);
+    document = parseLimited(request.query, limits);
   } catch (error) {
-    return { errors: [code(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')] };
+    return { errors: [error as GraphQLError] };
   }
-  const rules: ValidationRule[] = [...specifiedRules, depthLimit(maxDepth)];
+  const rules: ValidationRule[] = [...specifiedRules, ...limitRules(limits)];
   const invalid = validate(schema, document, rules);
-  if (invalid.length > 0) return { errors: invalid.map((error) => code(error, 'GRAPHQL_VALIDATION_FAILED')) };
+  if (invalid.length > 0) {
+    return {
+      errors: invalid.map((error) => (error.extensions.code ? error : code(error, 'GRAPHQL_VALIDATION_FAILED'))),
+    };
+  }
   const operation = getOperationAST(document, request.operationName);
-  if (!operation) return { errors: [badInput('Name the operation to run (operationName)')] };
+  if (!operation) {
+    const message = request.operationName
+      ? `Unknown operation named "${String(request.operationName).slice(0, 100)}"`
+      : 'The document has several operations: name the one to run with operationName';
+    return { errors: [badInput(message)] };
+  }
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
   if (coerced.errors) return { errors: coerced.errors.map((error) => code(error, 'BAD_USER_INPUT')) };
   return { document, operation, variables: request.variables ?? {}, coercedVariables: coerced.coerced };

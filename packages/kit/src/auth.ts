@@ -32,7 +32,10 @@ export function tokenIdentifier(keys: JWTVerifyGetKey): Identify {
     const roles = Array.isArray(payload.roles)
       ? (payload.roles.filter((r) => r === 'user' || r === 'admin') as Role[])
       : [];
-    return { id: payload.sub, roles: roles.length > 0 ? roles : ['user'] };
+    const viewer: Viewer = { id: payload.sub, roles: roles.length > 0 ? roles : ['user'] };
+    // Tokens the auth service mints for an API key's request name the key (`akid`).
+    if (typeof payload.akid === 'string') viewer.apiKeyId = payload.akid;
+    return viewer;
   };
 }
 
@@ -49,4 +52,25 @@ export function remoteKeys(jwksUrl: string, options: { cooldownMs?: number } = {
 
 export function localKeys(jwks: JSONWebKeySet): JWTVerifyGetKey {
   return createLocalJWKSet(jwks);
+}
+
+/**
+ * API keys (owned by the auth service): `agora_` and 43 base64url characters (256 random
+ * bits). Callers send one as `x-api-key: <key>` or `Authorization: Bearer <key>`.
+ */
+export const API_KEY_PREFIX = 'agora_';
+export const isApiKeyFormat = (value: string) => /^agora_[A-Za-z0-9_-]{43}$/.test(value);
+
+/**
+ * The auth service's internal check of an API key, for the gateway only: POST JSON
+ * `{ key }`, signed with the gateway secret over the body (gateway-trust.ts). 200 answers
+ * {@link ApiKeyCheck}; 401 means unknown, expired or revoked.
+ */
+export const API_KEY_CHECK_PATH = '/internal/api-keys/check';
+
+export interface ApiKeyCheck {
+  apiKeyId: string;
+  viewer: Viewer;
+  /** A short-lived access token for the subgraphs (claim `akid` = the key's id). */
+  accessToken: string;
 }

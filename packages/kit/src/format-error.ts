@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from './log';
+import { isTokenLimitError } from './operation-limits';
 
 /**
  * Errors that carry an API code are the caller's to see; anything else is a bug or an
@@ -9,6 +10,9 @@ import type { Logger } from './log';
  */
 export function formatError(_log?: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(formatted.message)) {
+      return { ...formatted, extensions: { ...formatted.extensions, limit: 'tokens' } };
+    }
     if (unwrapResolverError(error) instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') {
       return formatted;
     }

@@ -91,10 +91,49 @@ export function apolloHandler<C extends BaseContext>(
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      if (
+        res.statusCode === 400 &&
+        acceptsOnlyLegacyJson(headers.get('accept')) &&
+        isRequestError(response.body.string)
+      ) {
+        res.statusCode = 200;
+      }
       res.end(response.body.string);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
+}
+
+/**
+ * GraphQL over HTTP: a client that asks for `application/json` (and not
+ * `application/graphql-response+json`) is a legacy client, to which a request error
+ * (parse, validation, variable coercion, an operation limit) is answered with 200 and its
+ * `errors`; every other client gets 400 (any media type, or no Accept, included).
+ */
+function acceptsOnlyLegacyJson(accept: string | undefined): boolean {
+  const types = (accept ?? '').split(',').map((type) => type.split(';')[0]!.trim().toLowerCase());
+  return types.includes('application/json') && !types.includes('application/graphql-response+json');
+}
+
+const REQUEST_ERRORS = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'COST_ESTIMATED_TOO_EXPENSIVE',
+]);
+
+function isRequestError(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown; errors?: { extensions?: { code?: unknown } }[] };
+    return (
+      parsed.data === undefined &&
+      Array.isArray(parsed.errors) &&
+      parsed.errors.length > 0 &&
+      parsed.errors.every((error) => REQUEST_ERRORS.has(String(error.extensions?.code)))
+    );
+  } catch {
+    return false;
+  }
 }

@@ -5,6 +5,7 @@ import { createInfra, type Infra } from './infra';
 import { onShutdown } from './lifecycle';
 import { createLogger, type Logger } from './log';
 import { initTracing } from './tracing';
+import { operationLimitsEnv, operationLimitsFrom, type OperationLimits } from './operation-limits';
 import { SUBGRAPHS, type SubgraphName } from '@agora/contracts/subgraphs';
 
 /** Everything a service needs from its host, whether embedded or alone in a process. */
@@ -20,6 +21,10 @@ export interface ServiceRuntime {
   infra: Infra;
   /** Verifies access tokens (the auth service's JWKS). */
   identify: Identify;
+  /** Operation limits (depth, aliases, tokens, cost...); default DEFAULT_OPERATION_LIMITS. */
+  limits?: OperationLimits;
+  /** Shared with the gateway, which signs forwarded client addresses with it (gateway-trust.ts). */
+  gatewaySecret?: string;
 }
 
 export interface RunningService {
@@ -37,7 +42,9 @@ export interface ServiceDefinition {
 /**
  * Runs one service alone in its process (distributed mode), configured only by env:
  * PORT (default: its embedded port), HOST, DATABASE_URL, DATA_DIR, LOG_LEVEL, MAX_BODY_BYTES,
- * AUTH_JWKS_URL, and the ports' servers (REDIS_URL, KAFKA_BROKERS, AMQP_URL, MONGO_URL: see
+ * AUTH_JWKS_URL, GATEWAY_SECRET (shared with the gateway: see gateway-trust.ts; without it
+ * forwarded client addresses are never trusted), the operation limits (MAX_TOKENS,
+ * MAX_QUERY_DEPTH, MAX_ALIASES, ...: see operation-limits.ts), and the ports' servers (REDIS_URL, KAFKA_BROKERS, AMQP_URL, MONGO_URL: see
  * createInfra; an unset one stays in process).
  */
 export function runService(definition: ServiceDefinition): void {
@@ -53,6 +60,8 @@ export const serviceEnvSchema = (defaultPort: number) =>
     ...commonEnv,
     PORT: port(defaultPort),
     AUTH_JWKS_URL: z.string().url().default('http://127.0.0.1:4002/.well-known/jwks.json'),
+    GATEWAY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    ...operationLimitsEnv,
   });
 
 async function startAlone(definition: ServiceDefinition): Promise<RunningService> {
@@ -70,7 +79,12 @@ async function startAlone(definition: ServiceDefinition): Promise<RunningService
     dataDir: config.DATA_DIR,
     infra,
     identify: tokenIdentifier(remoteKeys(config.AUTH_JWKS_URL)),
+    limits: operationLimitsFrom(config),
+    gatewaySecret: config.GATEWAY_SECRET,
   });
+  if (!config.GATEWAY_SECRET) {
+    log.warn('GATEWAY_SECRET is not set: client addresses forwarded by the gateway are not trusted');
+  }
   onShutdown(() => infra.close());
   onShutdown(() => running.close());
   return running;

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { DocumentNode } from 'graphql';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { apolloHandler } from './http';
 import { requestIdFrom } from './ids';
@@ -14,6 +14,15 @@ import type { Viewer } from './viewer';
 import { formatError } from './format-error';
 import { serviceChecks, type HealthCheck } from './health';
 import { graphqlMetricsPlugin } from './metrics';
+import { clientOrigin } from './gateway-trust';
+import {
+  costModel,
+  DEFAULT_OPERATION_LIMITS,
+  limitRules,
+  operationLimitsPlugin,
+  type CallerClass,
+  type OperationLimits,
+} from './operation-limits';
 import { loadSubgraphSchema } from './paths';
 import type { ServiceRuntime } from './service';
 import { startHttpServer, type RunningHttpServer, type Route } from './server';
@@ -27,8 +36,13 @@ export interface RequestContext extends BaseContext {
   authorization?: string;
   /** The verified signed-in caller, or null for anonymous requests. */
   viewer: Viewer | null;
-  /** The caller's network address: the gateway's `x-forwarded-for`, else the socket's peer. */
+  /**
+   * The caller's network address: the gateway's `x-forwarded-for` when the gateway signed it
+   * (see gateway-trust.ts), else the socket's peer, whatever the caller claims.
+   */
   clientAddress?: string;
+  /** Who calls, for the cost ceiling: the gateway (`internal`), else by the token. */
+  callerClass: CallerClass;
 }
 
 export interface SubgraphServerOptions<C extends RequestContext> {
@@ -42,8 +56,12 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   /** Adds the service's own fields to the base request context. */
   context: (base: RequestContext, req: IncomingMessage) => C | Promise<C>;
   maxBodyBytes: number;
-  /** Verifies the caller's access token; a bad token fails the request with UNAUTHENTICATED. */
+  /** Verifies the caller's access token; a bad token fails the request with UNAUTHENTICATED (401). */
   identify: Identify;
+  /** Operation limits (the gateway's); default DEFAULT_OPERATION_LIMITS. */
+  limits?: OperationLimits;
+  /** The secret the gateway signs forwarded client addresses with; none: never trusted. */
+  gatewaySecret?: string;
   ready?: () => Promise<boolean>;
   /** Dependencies /readyz reports (see health.ts). */
   checks?: HealthCheck[];
@@ -75,6 +93,8 @@ export function serveSubgraph<C extends RequestContext>(
     log: runtime.log,
     maxBodyBytes: runtime.maxBodyBytes,
     identify: runtime.identify,
+    limits: runtime.limits,
+    gatewaySecret: runtime.gatewaySecret,
     typeDefs: loadSubgraphSchema(options.name),
     checks: serviceChecks(db, runtime.infra),
   });
@@ -84,14 +104,23 @@ export async function startSubgraphServer<C extends RequestContext>(
   options: SubgraphServerOptions<C>,
 ): Promise<RunningSubgraph> {
   const log = options.log;
+  const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
+  const model = costModel(options.typeDefs);
   const apollo = new ApolloServer<C>({
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as never }]),
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log),
-    // No Apollo Studio here: traces would only cost time on every request.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
     // The kit's lifecycle stops the process gracefully (Apollo's own handler would re-raise the signal).
     stopOnTerminationSignals: false,
+    // The gateway's limits, for whoever calls. Query plans add key fields and type conditions
+    // to what the client wrote, so a subgraph parses up to twice the gateway's token budget.
+    parseOptions: { maxTokens: limits.maxTokens * 2 },
+    validationRules: limitRules(limits),
+    plugins: [
+      // No Apollo Studio here: traces would only cost time on every request.
+      ApolloServerPluginInlineTraceDisabled(),
+      operationLimitsPlugin<C>({ limits, model: () => model, maxCost: (ctx) => limits.maxCost[ctx.callerClass] }),
+    ],
   });
   const graphqlRoute: { handle?: Route } = {};
   const http = await startHttpServer({
@@ -110,13 +139,16 @@ export async function startSubgraphServer<C extends RequestContext>(
     maxBodyBytes: options.maxBodyBytes,
     context: async (req) => {
       const requestId = requestIdFrom(req.headers['x-request-id']);
+      const origin = clientOrigin(req, options.gatewaySecret);
+      const viewer = await identifyOr401(options.identify, req.headers.authorization);
       const base: RequestContext = {
         requestId,
         log: log.child({ requestId }),
         loaders: new Loaders(),
         authorization: req.headers.authorization,
-        viewer: await options.identify(req.headers.authorization),
-        clientAddress: clientAddressOf(req),
+        viewer,
+        clientAddress: origin.address,
+        callerClass: origin.fromGateway ? 'internal' : viewer ? (viewer.apiKeyId ? 'apiKey' : 'user') : 'anonymous',
       };
       // One line per request at debug level: shows which replica served what.
       base.log.debug('graphql request');
@@ -135,12 +167,19 @@ export async function startSubgraphServer<C extends RequestContext>(
   };
 }
 
-/**
- * The left-most `x-forwarded-for` entry: the gateway sets that header to its caller's
- * address (subgraphs are reached only through it), so it names the original client.
- */
-function clientAddressOf(req: IncomingMessage): string | undefined {
-  const header = req.headers['x-forwarded-for'];
-  const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress;
+/** A refused token is the caller's mistake: UNAUTHENTICATED with HTTP 401, never a 500. */
+async function identifyOr401(identify: Identify, authorization: string | undefined) {
+  try {
+    return await identify(authorization);
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') {
+      throw new GraphQLError(error.message, {
+        extensions: {
+          ...error.extensions,
+          http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer']]) },
+        },
+      });
+    }
+    throw error;
+  }
 }

@@ -6,6 +6,8 @@ export type Role = 'user' | 'admin';
 export interface Viewer {
   id: string;
   roles: Role[];
+  /** Set when the caller authenticated with an API key (its id): keys cannot manage keys. */
+  apiKeyId?: string;
 }
 
 export function requireViewer(viewer: Viewer | null | undefined): Viewer {

@@ -33,14 +33,15 @@ export class AccessTokens {
     return new AccessTokens(keys, current.kid, await importJWK(current.privateJwk, ACCESS_TOKEN.algorithms[0]));
   }
 
-  sign(userId: string, roles: Role[]): Promise<string> {
-    return new SignJWT({ roles })
+  /** `apiKeyId` marks a token minted for a request made with that API key (claim `akid`). */
+  sign(userId: string, roles: Role[], options: { apiKeyId?: string; ttlSeconds?: number } = {}): Promise<string> {
+    return new SignJWT({ roles, ...(options.apiKeyId && { akid: options.apiKeyId }) })
       .setProtectedHeader({ alg: ACCESS_TOKEN.algorithms[0], kid: this.kid, typ: 'JWT' })
       .setSubject(userId)
       .setIssuer(ACCESS_TOKEN.issuer)
       .setAudience(ACCESS_TOKEN.audience)
       .setIssuedAt()
-      .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
+      .setExpirationTime(`${options.ttlSeconds ?? ACCESS_TOKEN_TTL_SECONDS}s`)
       .setJti(randomUUID())
       .sign(this.privateKey);
   }

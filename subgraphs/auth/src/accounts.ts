@@ -6,6 +6,7 @@ import { newAccount, normalizeEmail } from './domain/credentials';
 import { rolesOf } from './domain/roles';
 import { userRegistered, TOPICS } from './events/topics';
 import type { LoginLimiter } from './login-limiter';
+import type { RegistrationLimiter } from './registration-limiter';
 import { hashPassword, verifyPassword } from './passwords';
 import type { CredentialStore } from './store/credentials';
 import type { Rotation, SessionStore } from './store/sessions';
@@ -35,16 +36,19 @@ export class Accounts {
     private readonly tokens: AccessTokens,
     private readonly limiter: LoginLimiter,
     private readonly admins: Set<string>,
+    private readonly registrations: RegistrationLimiter,
   ) {}
 
-  /** Account, first session and user.registered event: all in one transaction, or none of it. */
-  async register(input: {
-    email: string;
-    password: string;
-    handle: string;
-    displayName?: string | null;
-  }): Promise<AuthPayloadRecord> {
+  /**
+   * Account, first session and user.registered event: all in one transaction, or none of it.
+   * Valid registrations are counted per client address before the password is hashed.
+   */
+  async register(
+    input: { email: string; password: string; handle: string; displayName?: string | null },
+    clientAddress: string,
+  ): Promise<AuthPayloadRecord> {
     const account = newAccount(input);
+    await this.registrations.count(clientAddress);
     const passwordHash = await hashPassword(account.password);
     const { userId, refreshToken } = await this.outbox.transaction(async (tx, emit) => {
       const userId = await this.credentials.insert(tx, { email: account.email, handle: account.handle, passwordHash });

@@ -64,4 +64,7 @@ export class LoginLimiter {
 }
 
 const rateLimited = (retryAfter: number) =>
-  apiError('RATE_LIMITED', `Too many failed sign-in attempts; try again in ${retryAfter} s`, { retryAfter });
+  apiError('RATE_LIMITED', `Too many failed sign-in attempts; try again in ${retryAfter} s`, {
+    retryAfter,
+    http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) },
+  });

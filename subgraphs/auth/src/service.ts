@@ -1,14 +1,20 @@
-import { sendJson } from '@agora/kit/http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { API_KEY_CHECK_PATH } from '@agora/kit/auth';
+import { GATEWAY_SIGNATURE_HEADER, verifyGatewaySignature } from '@agora/kit/gateway-trust';
+import { HttpError, readBody, sendJson } from '@agora/kit/http';
 import type { ServiceDefinition } from '@agora/kit/service';
 import { openServiceStore } from '@agora/kit/service-store';
 import { serveSubgraph } from '@agora/kit/subgraph';
 import { AccessTokens } from './access-tokens';
-import { authSettings } from './config';
 import { Accounts } from './accounts';
+import { ApiKeys } from './api-keys';
+import { authSettings } from './config';
 import type { Context } from './context';
 import { parseAdminEmails } from './domain/roles';
 import { LoginLimiter } from './login-limiter';
+import { RegistrationLimiter } from './registration-limiter';
 import { resolvers } from './resolvers';
+import { ApiKeyStore } from './store/api-keys';
 import { CredentialStore } from './store/credentials';
 import { migrations } from './store/migrations';
 import { SessionStore } from './store/sessions';
@@ -18,8 +24,8 @@ import { SigningKeyStore } from './store/signing-keys';
 export const JWKS_PATH = '/.well-known/jwks.json';
 
 /**
- * The auth subgraph: accounts, sessions, token signing and the JWKS. Wiring only.
- * Env: see config.ts (ADMIN_EMAILS, REFRESH_GRACE_SECONDS).
+ * The auth subgraph: accounts, sessions, API keys, token signing and the JWKS. Wiring only.
+ * Env: see config.ts (ADMIN_EMAILS, REFRESH_GRACE_SECONDS, registration limits).
  */
 export const authService: ServiceDefinition = {
   name: 'auth',
@@ -27,6 +33,7 @@ export const authService: ServiceDefinition = {
     const store = await openServiceStore({ ...runtime, events: runtime.infra.events }, { service: 'auth', migrations });
     const { db, outbox } = store;
     const settings = authSettings();
+    const admins = parseAdminEmails(settings.adminEmails);
     const tokens = await AccessTokens.open(new SigningKeyStore(db));
     const accounts = new Accounts(
       db,
@@ -35,14 +42,21 @@ export const authService: ServiceDefinition = {
       new SessionStore(db, settings.refreshGraceMs),
       tokens,
       new LoginLimiter(runtime.infra.cache, runtime.log),
-      parseAdminEmails(settings.adminEmails),
+      admins,
+      new RegistrationLimiter(
+        runtime.infra.cache,
+        { points: settings.registrationsPerAddress, windowSeconds: settings.registrationWindowSeconds },
+        runtime.log,
+      ),
     );
+    const apiKeys = new ApiKeys(new ApiKeyStore(db), tokens, admins);
     const server = await serveSubgraph<Context>(runtime, {
       name: 'auth',
       db,
       resolvers,
-      context: (base) => ({ ...base, accounts }),
+      context: (base) => ({ ...base, accounts, apiKeys }),
       routes: {
+        [API_KEY_CHECK_PATH]: (req, res) => checkApiKey(req, res, apiKeys, runtime.gatewaySecret),
         [JWKS_PATH]: async (_req, res) => {
           // Verifiers cache it and refetch on an unknown kid; a short max-age keeps rotation quick.
           res.setHeader('cache-control', 'public, max-age=300');
@@ -59,3 +73,30 @@ export const authService: ServiceDefinition = {
     };
   },
 };
+
+/**
+ * The gateway's check of an API key (see API_KEY_CHECK_PATH): answered only to requests
+ * signed with the gateway secret, so the endpoint is no oracle for key guessing.
+ */
+async function checkApiKey(
+  req: IncomingMessage,
+  res: ServerResponse,
+  apiKeys: ApiKeys,
+  secret: string | undefined,
+): Promise<void> {
+  if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST only' });
+  const body = await readBody(req, 4_096);
+  if (!verifyGatewaySignature(secret, body, req.headers[GATEWAY_SIGNATURE_HEADER])) {
+    return sendJson(res, 403, { error: 'not signed by the gateway' });
+  }
+  let key: unknown;
+  try {
+    key = (JSON.parse(body) as { key?: unknown }).key;
+  } catch {
+    throw new HttpError(400, 'body must be JSON');
+  }
+  const checked = typeof key === 'string' ? await apiKeys.check(key) : null;
+  if (!checked) return sendJson(res, 401, { error: 'invalid, expired or revoked API key' });
+  res.setHeader('cache-control', 'no-store');
+  sendJson(res, 200, checked);
+}

@@ -62,6 +62,11 @@ export class RedisCache implements Cache, Checkable {
     await this.redis.ping();
   }
 
+  /** The connection, for what needs Redis itself on the same server (rate-limit.ts). */
+  get redisClient(): Redis {
+    return this.redis;
+  }
+
   async get<T>(key: string): Promise<T | undefined> {
     let json: string | null;
     try {

@@ -1,11 +1,18 @@
+import { DateTimeScalar } from '@agora/kit/scalars';
 import type { Resolvers } from '../__generated__/resolvers-types';
 
-/** Thin: every rule lives in Accounts and the domain. */
+/** Thin: every rule lives in Accounts, ApiKeys and the domain. */
 export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query: {
+    apiKeys: (_parent, _args, ctx) => ctx.apiKeys.list(ctx.viewer),
+  },
   Mutation: {
-    register: (_parent, { input }, ctx) => ctx.accounts.register(input),
+    register: (_parent, { input }, ctx) => ctx.accounts.register(input, ctx.clientAddress ?? 'unknown'),
     login: (_parent, { input }, ctx) => ctx.accounts.login(input, ctx.clientAddress ?? 'unknown'),
     refreshSession: (_parent, { refreshToken }, ctx) => ctx.accounts.refresh(refreshToken),
     logout: (_parent, { refreshToken }, ctx) => ctx.accounts.logout(refreshToken),
+    createApiKey: (_parent, { input }, ctx) => ctx.apiKeys.create(ctx.viewer, input),
+    revokeApiKey: (_parent, { id }, ctx) => ctx.apiKeys.revoke(ctx.viewer, id),
   },
 };

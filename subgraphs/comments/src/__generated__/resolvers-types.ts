@@ -91,7 +91,7 @@ export type PageInfo = {
 /** A forum post (owned by the forum subgraph); comments adds its comments. */
 export type Post = {
   __typename?: 'Post';
-  /** Comments on the post, deleted ones excluded. Null (with a SUBGRAPH_UNAVAILABLE error) while the comments service is unavailable. */
+  /** Comments on the post, deleted ones excluded, and those by authors the viewer has blocked. Null (with a SUBGRAPH_UNAVAILABLE error) while the comments service is unavailable. */
   commentCount: Maybe<Scalars['Int']['output']>;
   /** The post's comments and replies, newest first. Null (with a SUBGRAPH_UNAVAILABLE error) while the comments service is unavailable. */
   comments: Maybe<CommentConnection>;
@@ -107,7 +107,7 @@ export type PostCommentsArgs = {
 
 export type Query = {
   __typename?: 'Query';
-  /** A comment by id; null when there is none, it or its post was deleted, or its author is blocked by the viewer. */
+  /** A comment by id; null when there is none, it or its post was deleted, or its author or its post's author is blocked by the viewer. */
   comment: Maybe<Comment>;
 };
 

@@ -1,7 +1,7 @@
 import { requireOwnerOrAdmin, requireViewer } from '@agora/kit/viewer';
 import { commentBody } from '../domain/comment';
 import type { Resolvers } from '../__generated__/resolvers-types';
-import { commentsOf, liveComment, postById, visibleComment } from './loaders';
+import { commentsOf, hiddenCommentCount, postById, visibleComment } from './loaders';
 
 export const commentResolvers: Resolvers = {
   Query: {
@@ -25,14 +25,20 @@ export const commentResolvers: Resolvers = {
     },
   },
   Comment: {
-    __resolveReference: (ref, ctx) => liveComment(ctx).load(ref.id),
+    // Other subgraphs' references (_entities) hide what the viewer blocked, as comment(id) does.
+    __resolveReference: (ref, ctx) => visibleComment(ctx).load(ref.id),
     post: (comment, _args, ctx) => postById(ctx).load(comment.postId),
     author: (comment) => ({ id: comment.authorId }),
     parent: (comment, _args, ctx) => (comment.parentId ? visibleComment(ctx).load(comment.parentId) : null),
   },
   Post: {
     __resolveReference: (ref, ctx) => postById(ctx).load(ref.id),
-    commentCount: (post) => (post.deleted ? 0 : post.commentCount),
+    // What the viewer can see: the comments of authors they blocked are not counted.
+    commentCount: async (post, _args, ctx) => {
+      if (post.deleted) return 0;
+      if (!ctx.viewer) return post.commentCount;
+      return post.commentCount - (await hiddenCommentCount(ctx, ctx.viewer.id).load(post.id));
+    },
     comments: (post, args, ctx) => commentsOf(ctx)(post.id, args),
   },
 };

@@ -12,13 +12,14 @@ export const postById = (ctx: Context) =>
     byKeys(ids, await ctx.posts.byIds(ids), (p) => p.id).map((post, i) => post ?? unknownPost(ids[i]!)),
   );
 
-/** Live comments, as other subgraphs reference them. */
-export const liveComment = (ctx: Context) =>
-  ctx.loaders.get<string, CommentRecord | null>('liveComment', async (ids) =>
-    byKeys(ids, await ctx.comments.byIds(ids, null), (c) => c.id),
-  );
+/** Per post, the live comments by authors the viewer blocked (0 for most). */
+export const hiddenCommentCount = (ctx: Context, viewerId: string) =>
+  ctx.loaders.get<string, number>('hiddenCommentCount', async (postIds) => {
+    const hidden = await ctx.comments.hiddenCounts(viewerId, postIds);
+    return postIds.map((id) => hidden.get(id) ?? 0);
+  });
 
-/** Live comments the viewer sees: not by an author the viewer blocked. */
+/** Live comments the viewer sees: not by an author the viewer blocked, nor on such an author's post. */
 export const visibleComment = (ctx: Context) =>
   ctx.loaders.get<string, CommentRecord | null>('visibleComment', async (ids) =>
     byKeys(ids, await ctx.comments.byIds(ids, ctx.viewer?.id ?? null), (c) => c.id),

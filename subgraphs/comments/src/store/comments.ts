@@ -133,14 +133,31 @@ export class CommentStore {
     });
   }
 
-  /** Live comments by id; with a viewer, also hides authors the viewer blocked. */
+  /**
+   * Live comments by id; with a viewer, also hides the comments whose author, or whose
+   * post's author, the viewer blocked (so `Comment.post` never leads to a hidden post).
+   */
   async byIds(ids: readonly string[], viewerId: string | null): Promise<CommentRecord[]> {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return [];
     return this.db.query(
-      `SELECT ${RECORD} FROM comments c WHERE c.id = ANY($1::uuid[]) AND ${LIVE} AND ${notBlockedBy('$2', 'c.author_id')}`,
+      `SELECT ${RECORD} FROM comments c WHERE c.id = ANY($1::uuid[]) AND ${LIVE}
+          AND ${notBlockedBy('$2', 'c.author_id')}
+          AND ${notBlockedBy('$2', '(SELECT p.author_id FROM posts p WHERE p.id = c.post_id)')}`,
       [valid, viewerId],
     );
+  }
+
+  /** Live comments per post whose author the viewer blocked (what their commentCount must not show them). */
+  async hiddenCounts(viewerId: string, postIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = (await this.db.query(
+      `SELECT c.post_id AS id, count(*)::int AS hidden FROM blocks b
+         JOIN comments c ON c.author_id = b.blocked_id
+        WHERE b.blocker_id = $1 AND c.post_id = ANY($2::uuid[]) AND c.deleted_at IS NULL
+        GROUP BY c.post_id`,
+      [viewerId, postIds.filter(isUuid)],
+    )) as { id: string; hidden: number }[];
+    return new Map(rows.map((row) => [row.id, row.hidden]));
   }
 
   /**

@@ -88,7 +88,7 @@ export type Panel = {
   description: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
-  /** Posts in the panel, deleted ones excluded. */
+  /** Posts in the panel, deleted ones excluded, and those by authors the viewer has blocked. */
   postCount: Scalars['Int']['output'];
   /** The panel's posts, newest first. */
   posts: PostConnection;

@@ -30,6 +30,13 @@ export const blockedByViewer = (ctx: Context, viewerId: string) =>
     return authorIds.map((id) => blocked.has(id));
   });
 
+/** Per panel, the live posts by authors the viewer blocked (0 for most). */
+export const hiddenPostCount = (ctx: Context, viewerId: string) =>
+  ctx.loaders.get<string, number>('hiddenPostCount', async (panelIds) => {
+    const hidden = await ctx.posts.hiddenCounts(viewerId, panelIds);
+    return panelIds.map((id) => hidden.get(id) ?? 0);
+  });
+
 /** A page of a panel's or an author's posts, one query for all the parents of a request. */
 export const postsOf = (ctx: Context, parent: PostParent) =>
   parentPages<PostRecord>(ctx.loaders, `postsOf:${parent}`, {

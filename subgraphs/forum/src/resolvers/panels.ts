@@ -3,7 +3,7 @@ import { pageSize } from '@agora/kit/pagination';
 import { requireViewer } from '@agora/kit/viewer';
 import { newPanel } from '../domain/panel';
 import type { Resolvers } from '../__generated__/resolvers-types';
-import { panelById, panelBySlug, postsOf } from './loaders';
+import { hiddenPostCount, panelById, panelBySlug, postsOf } from './loaders';
 
 export const panelResolvers: Resolvers = {
   Query: {
@@ -26,5 +26,8 @@ export const panelResolvers: Resolvers = {
       return { id: panel.createdBy };
     },
     posts: (panel, args, ctx) => postsOf(ctx, 'panel')(panel.id, args),
+    // What the viewer can see: the posts of authors they blocked are not counted.
+    postCount: async (panel, _args, ctx) =>
+      ctx.viewer ? panel.postCount - (await hiddenPostCount(ctx, ctx.viewer.id).load(panel.id)) : panel.postCount,
   },
 };

@@ -33,7 +33,8 @@ export const postResolvers: Resolvers = {
     },
   },
   Post: {
-    __resolveReference: (ref, ctx) => postById(ctx).load(ref.id),
+    // Other subgraphs' references (Comment.post, _entities) hide a blocked author's post too.
+    __resolveReference: (ref, ctx) => visiblePost(ctx, ref.id),
     panel: async (post, _args, ctx) => (await panelById(ctx).load(post.panelId))!,
     author: (post) => ({ id: post.authorId }),
   },

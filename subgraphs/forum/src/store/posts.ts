@@ -164,6 +164,18 @@ export class PostStore {
     );
   }
 
+  /** Live posts per panel whose author the viewer blocked (what their postCount must not show them). */
+  async hiddenCounts(viewerId: string, panelIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = (await this.db.query(
+      `SELECT p.panel_id AS id, count(*)::int AS hidden FROM blocks b
+         JOIN posts p ON p.author_id = b.blocked_id
+        WHERE b.blocker_id = $1 AND p.panel_id = ANY($2::uuid[]) AND p.deleted_at IS NULL
+        GROUP BY p.panel_id`,
+      [viewerId, panelIds.filter(isUuid)],
+    )) as { id: string; hidden: number }[];
+    return new Map(rows.map((row) => [row.id, row.hidden]));
+  }
+
   /** Which of these authors the viewer blocked. */
   async blockedAuthors(viewerId: string, authorIds: readonly string[]): Promise<Set<string>> {
     const rows = (await this.db.query(
