@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { commonEnv, loadConfig, port } from '@agora/kit/config';
 import { REPO_ROOT } from '@agora/kit/paths';
 import { SUBGRAPHS } from '@agora/contracts/subgraphs';
+import type { ResponseCacheSettings } from './response-cache/settings';
 import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './subscriptions';
 
 /**
@@ -10,7 +12,8 @@ import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './subscrip
  * WEB_ROOT, AUTH_JWKS_URL (the auth service's public keys), SUBSCRIPTION_QUEUE_LIMIT (payloads
  * a subscriber may fall behind), SUBSCRIPTIONS_PER_CONNECTION, KEEP_ALIVE_MS (WebSocket
  * pings), TRUST_PROXY (true: keep the
- * caller's x-forwarded-for chain), and SUBGRAPH_<NAME>_URL to point at a subgraph other than
+ * caller's x-forwarded-for chain), RESPONSE_CACHE (on|off), RESPONSE_CACHE_TTL_MS, REDIS_URL (the
+ * response cache shared by replicas), and SUBGRAPH_<NAME>_URL to point at a subgraph other than
  * the supergraph's URL (a comma-separated list of replicas' URLs: requests take them in turn).
  */
 export function gatewayConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -39,6 +42,10 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env) {
         .enum(['true', 'false'])
         .default('false')
         .transform((value) => value === 'true'),
+      // The response cache (response-cache/): shared through REDIS_URL when set.
+      RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
+      RESPONSE_CACHE_TTL_MS: z.coerce.number().int().positive().default(60_000),
+      REDIS_URL: z.string().url().optional(),
     }),
     env,
   );
@@ -52,7 +59,19 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env) {
     maxSubscriptionsPerConnection: config.SUBSCRIPTIONS_PER_CONNECTION,
     keepAliveMs: config.KEEP_ALIVE_MS,
   };
-  return { ...config, subgraphUrls, subscriptionLimits };
+  const responseCache: ResponseCacheSettings | undefined =
+    config.RESPONSE_CACHE === 'on'
+      ? {
+          redisUrl: config.REDIS_URL,
+          // Replicas over the same data share entries; stacks over other databases never do.
+          redisPrefix: `agora:rc:${createHash('sha256')
+            .update(config.DATABASE_URL ?? '')
+            .digest('hex')
+            .slice(0, 12)}`,
+          ttlMs: config.RESPONSE_CACHE_TTL_MS,
+        }
+      : undefined;
+  return { ...config, subgraphUrls, subscriptionLimits, responseCache };
 }
 
 /** `SUBGRAPH_<NAME>_URL`: one http(s) URL, or a comma-separated list of the replicas' URLs. */

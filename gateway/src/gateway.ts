@@ -22,6 +22,7 @@ import {
   type Subscriptions,
 } from './subscriptions';
 import { fileSupergraph } from './supergraph';
+import { responseCacheFor, type ResponseCacheSettings } from './response-cache/settings';
 
 export interface GatewayContext extends BaseContext {
   requestId: string;
@@ -54,6 +55,8 @@ export interface GatewayOptions {
   infra?: Pick<Infra, 'events' | 'notices'>;
   /** Default: 100 pending payloads per subscriber, 20 subscriptions per connection, 12 s keep-alive. */
   subscriptionLimits?: SubscriptionLimits;
+  /** The response cache (response-cache/): in process, or shared through Redis; none: off. */
+  responseCache?: ResponseCacheSettings;
 }
 
 export interface RunningGateway extends RunningHttpServer {
@@ -90,6 +93,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     formatError: formatError(log),
     validationRules: [depthLimit(options.maxDepth)],
   });
+  const cache = responseCacheFor(options, gateway);
   const graphql: { handle?: ReturnType<typeof apolloHandler<GatewayContext>> } = {};
   let subscriptions: Subscriptions | undefined;
   const http = await startHttpServer({
@@ -132,7 +136,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }
   await apollo.start();
   await subscriptions?.ready();
-  graphql.handle = apolloHandler(apollo, {
+  await cache?.ready;
+  const handle = apolloHandler(apollo, {
     maxBodyBytes: options.maxBodyBytes,
     context: async (req) => ({
       requestId: requestIdFrom(req.headers['x-request-id']),
@@ -141,12 +146,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       forwardedFor: forwardedFor(req, options.trustProxy ?? false),
     }),
   });
+  graphql.handle = cache ? cache.route(handle) : handle;
   log.info({ url: `${http.url}/graphql` }, 'gateway listening');
   return {
     ...http,
     graphqlUrl: `${http.url}/graphql`,
     close: async () => {
       await subscriptions?.close();
+      await cache?.close();
       await apollo.stop();
       await http.close();
       await closeFetcher();

@@ -24,6 +24,7 @@ createInfra(process.env, { service: 'gateway', log })
       trustProxy: config.TRUST_PROXY,
       infra,
       subscriptionLimits: config.subscriptionLimits,
+      responseCache: config.responseCache,
     });
   })
   .then(

@@ -83,6 +83,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       trustProxy: config.TRUST_PROXY,
       infra,
       subscriptionLimits: config.subscriptionLimits,
+      // In process, like every port of embedded mode (never a REDIS_URL from the env).
+      responseCache: config.responseCache && { ttlMs: config.responseCache.ttlMs },
     });
     return {
       gateway,
