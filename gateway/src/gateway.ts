@@ -22,6 +22,7 @@ import {
   type Subscriptions,
 } from './subscriptions';
 import { fileSupergraph } from './supergraph';
+import type { ResponseCache } from './response-cache';
 import { responseCacheFor, type ResponseCacheSettings } from './response-cache/settings';
 
 export interface GatewayContext extends BaseContext {
@@ -61,6 +62,7 @@ export interface GatewayOptions {
 
 export interface RunningGateway extends RunningHttpServer {
   graphqlUrl: string;
+  responseCache?: ResponseCache;
 }
 
 /** The Apollo Gateway host: the supergraph over HTTP at /graphql, the SPA at /. */
@@ -151,6 +153,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     ...http,
     graphqlUrl: `${http.url}/graphql`,
+    responseCache: cache,
     close: async () => {
       await subscriptions?.close();
       await cache?.close();

@@ -216,7 +216,9 @@ export function responseTags(analysis: Analysis, data: unknown, variables: Recor
       const rule = ROOT_FIELDS[root.name];
       if (!rule) continue;
       const id = rule.idArg ? resolveArg(root.args[rule.idArg], variables) : undefined;
-      tags.add(typeof id === 'string' || typeof id === 'number' ? entityTag(rule.entity, String(id)) : anyOfType(rule.entity));
+      tags.add(
+        typeof id === 'string' || typeof id === 'number' ? entityTag(rule.entity, String(id)) : anyOfType(rule.entity),
+      );
     }
   }
   return tags;

@@ -63,6 +63,9 @@ export class ResponseCache {
   private readonly analyses = new Map<string, Analysis>();
   private readonly inflight = new Map<string, { seq: number; result: Promise<Captured | undefined> }>();
   private consumer?: Consumer;
+  /** Ids of the last events applied, and who waits for one (tests, benchmarks). */
+  private readonly applied = new Set<string>();
+  private readonly waiting = new Map<string, (() => void)[]>();
   private readonly ttlMs: number;
   private readonly cooldownMs: number;
   readonly stats: ResponseCacheStats = {
@@ -99,8 +102,26 @@ export class ResponseCache {
         this.stats.events += 1;
         // A failure throws: the event is delivered again, the cache is never left stale.
         if (tags.length > 0) await this.invalidate(tags, cooldown ? this.cooldownMs : 0);
+        this.markApplied(event.id);
       },
     });
+  }
+
+  /** Resolves once this cache has applied the event (dropped what it changes). */
+  whenApplied(eventId: string): Promise<void> {
+    if (this.applied.has(eventId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.waiting.get(eventId) ?? [];
+      list.push(resolve);
+      this.waiting.set(eventId, list);
+    });
+  }
+
+  private markApplied(eventId: string): void {
+    this.applied.add(eventId);
+    if (this.applied.size > 1_000) this.applied.delete(this.applied.values().next().value!);
+    for (const resolve of this.waiting.get(eventId) ?? []) resolve();
+    this.waiting.delete(eventId);
   }
 
   async close(): Promise<void> {
@@ -183,14 +204,15 @@ export class ResponseCache {
       const flight = { seq: found.seq, result: new Promise<Captured | undefined>((resolve) => (settle = resolve)) };
       this.inflight.set(key, flight);
       try {
-        const captured = await capture(res, handle(req, res, text), 'miss');
-        const data = captured && cacheableData(captured);
-        settle(data === undefined ? undefined : captured);
-        if (captured && data !== undefined) {
+        // Kept before the answer goes out: the next request finds it.
+        await capture(res, handle(req, res, text), 'miss', async (captured) => {
+          const data = cacheableData(captured);
+          settle(data === undefined ? undefined : captured);
+          if (data === undefined) return;
           const tags = responseTags(analysis, data, request.variables);
           if (scope !== 'public') tags.add(scope);
-          void this.keep(key, captured, [...tags], found.seq);
-        }
+          await this.keep(key, captured, [...tags], found.seq);
+        });
       } finally {
         settle(undefined);
         if (this.inflight.get(key) === flight) this.inflight.delete(key);

@@ -148,10 +148,7 @@ export class RedisResponseStore implements ResponseStore {
   private readonly redis: Redis;
   private readonly prefix: string;
 
-  constructor(
-    url: string,
-    options: { prefix?: string; rememberMs?: number; onError?: (error: Error) => void } = {},
-  ) {
+  constructor(url: string, options: { prefix?: string; rememberMs?: number; onError?: (error: Error) => void } = {}) {
     this.prefix = `{${options.prefix ?? 'agora:rc'}}`;
     this.rememberMs = options.rememberMs ?? 120_000;
     this.redis = new Redis(url, { maxRetriesPerRequest: 2, disconnectTimeout: 500 });
