@@ -42,6 +42,8 @@ const POSTS_PER_PANEL = 50;
 const COMMENTS_PER_POST = 3;
 const USERS = 20;
 const WORKLOADS = (process.env.WORKLOADS ?? 'agora-read,single-subgraph,fed-deep,mixed').split(',');
+/** Only these targets (e.g. for a CPU profile of one of them); default: all. */
+const TARGETS = process.env.TARGETS?.split(',');
 
 const AGORA_READ = `query PanelPage($id: ID!) { panel(id: $id) { id name postCount
   posts(first: 50) { edges { node { id title body createdAt author { id handle } commentCount
@@ -351,6 +353,7 @@ async function benchMode(mode: 'embedded' | 'distributed') {
     for (const workload of workloads.filter((w) => WORKLOADS.includes(w.name))) {
       results[workload.name] = {};
       // Warm-up: plans, caches, JIT, connection pools.
+      workload.targets = workload.targets.filter((t) => !TARGETS || TARGETS.includes(t.name));
       for (const t of workload.targets) {
         await loader.ask<LoadResult>({ type: 'run', job: workload.job(t, WARMUP_SECONDS) }, 120_000);
       }
