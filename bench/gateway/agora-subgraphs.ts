@@ -1,11 +1,14 @@
 /**
  * Agora's subgraphs for `bench/gateway.ts`: SERVICES (default: every registered one) in this
- * process, each on a port of its own, on PGlite in memory (embedded) or on DATABASE_URL
+ * process, each on a port of its own, on PGlite on disk (embedded, as `npm start`) or on DATABASE_URL
  * (PostgreSQL, a schema per service). Counts the HTTP requests each subgraph receives and
  * the SQL statements run (reads: outside transactions; the outbox relays and event consumers
  * work in transactions), and relays its events to the benchmark (see relay.ts).
  */
 import { subscribe } from 'node:diagnostics_channel';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
@@ -53,6 +56,8 @@ async function main() {
     verify ??= tokenIdentifier(remoteKeys(localJwks));
     return verify(authorization);
   };
+  const dataDir = mkdtempSync(join(tmpdir(), 'agora-bench-data-'));
+  process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   const definitions = (await loadServices()).filter((d) => !wanted || wanted.includes(d.name));
   const services = [];
   // One after another: opening databases is CPU-bound, and this keeps start-up comparable.
@@ -64,6 +69,8 @@ async function main() {
         log: createLogger(definition.name),
         maxBodyBytes: 15 * 1024 * 1024,
         databaseUrl: process.env.DATABASE_URL,
+        // As `npm start`: PGlite on disk, one instance shared by the services of this process.
+        dataDir: process.env.DATABASE_URL ? undefined : dataDir,
         infra,
         identify,
       }),

@@ -1,7 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import type { DataSource } from 'typeorm';
@@ -84,8 +87,9 @@ export async function startSubgraphServer<C extends RequestContext>(
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as never }]),
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log),
-    // No Apollo Studio here: traces would only cost time on every request.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    // No Apollo Studio here: traces would only cost time on every request. No cache-control
+    // hints either (nothing reads them): its per-field hook wraps every resolver.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
   });
   const graphqlRoute: { handle?: Route } = {};
   const http = await startHttpServer({
