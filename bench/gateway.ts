@@ -36,7 +36,7 @@ import { writeResult } from './lib';
 const ROUND_SECONDS = Number(process.env.ROUND_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.WARMUP_SECONDS ?? 4);
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
-const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
 const PANELS = Number(process.env.PANELS ?? 6);
 const POSTS_PER_PANEL = 50;
 const COMMENTS_PER_POST = 3;
@@ -188,6 +188,26 @@ async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }>
   };
 }
 
+/**
+ * Waits until the subgraphs are idle (no request for a second): requests a previous run left
+ * in flight must not be counted against the next one.
+ */
+async function settle(subgraphs: Child[]): Promise<void> {
+  const requests = async () =>
+    (await Promise.all(subgraphs.map((s) => s.usage()))).reduce(
+      (n, u) => n + (u.counters.subgraphRequests ?? u.counters.requests ?? 0),
+      0,
+    );
+  const deadline = Date.now() + 60_000;
+  let last = await requests();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const now = await requests();
+    if (now === last) return;
+    last = now;
+  }
+}
+
 const perRequest = (before: Usage, after: Usage, requests: number) =>
   Math.round(((after.cpuMs - before.cpuMs) / Math.max(1, requests)) * 100) / 100;
 
@@ -236,7 +256,9 @@ async function benchMode(mode: 'embedded' | 'distributed') {
       }
     }
     const jwksUrl = `${new URL(urls.auth!).origin}/.well-known/jwks.json`;
-    const seeded = await seed(urls);
+    // The public benchmark's workload alone needs no Agora data.
+    const agoraWorkloads = WORKLOADS.some((w) => w !== 'fed-deep');
+    const seeded = agoraWorkloads ? await seed(urls) : { panels: [{ id: '', postCount: 0 }], posts: [], tokens: [] };
     const readPanel = seeded.panels[0]!.id;
 
     const agoraSupergraph = supergraphFor(urls);
@@ -250,11 +272,16 @@ async function benchMode(mode: 'embedded' | 'distributed') {
     });
     const fed = await started(startChild('fed-subgraphs', 'fed-subgraphs.ts'));
     const fedSupergraph = fed.info.supergraph as string;
+    const agoraGateways = agoraWorkloads
+      ? {
+          agora: await started(startChild('agora', 'agora-gateway.ts', agoraEnv(true))),
+          'agora-nocache': await started(startChild('agora-nocache', 'agora-gateway.ts', agoraEnv(false))),
+          apollo: await started(startChild('apollo', 'apollo-gateway.ts', { SUPERGRAPH_SDL_FILE: agoraSupergraph })),
+          hive: await started(startChild('hive', 'hive-gateway.ts', { SUPERGRAPH_SDL_FILE: agoraSupergraph })),
+        }
+      : undefined;
     const gateways = {
-      agora: await started(startChild('agora', 'agora-gateway.ts', agoraEnv(true))),
-      'agora-nocache': await started(startChild('agora-nocache', 'agora-gateway.ts', agoraEnv(false))),
-      apollo: await started(startChild('apollo', 'apollo-gateway.ts', { SUPERGRAPH_SDL_FILE: agoraSupergraph })),
-      hive: await started(startChild('hive', 'hive-gateway.ts', { SUPERGRAPH_SDL_FILE: agoraSupergraph })),
+      ...agoraGateways!,
       'agora-fed': await started(
         startChild('agora-fed', 'agora-gateway.ts', {
           SUBGRAPH_URLS: JSON.stringify(fed.info.urls),
@@ -269,18 +296,15 @@ async function benchMode(mode: 'embedded' | 'distributed') {
       ),
       'hive-fed': await started(startChild('hive-fed', 'hive-gateway.ts', { SUPERGRAPH_SDL_FILE: fedSupergraph })),
     };
-    for (const name of ['agora', 'agora-nocache', 'agora-fed'] as const) relay(gateways[name]);
+    for (const name of ['agora', 'agora-nocache', 'agora-fed'] as const) if (gateways[name]) relay(gateways[name]);
     const loader = await started(startChild('load', 'load.ts'));
-    const target = (name: keyof typeof gateways): Target => ({
-      name,
-      url: gateways[name].info.url as string,
-      gateway: gateways[name],
-    });
+    const target = (name: keyof typeof gateways): Target[] =>
+      gateways[name] ? [{ name, url: gateways[name].info.url as string, gateway: gateways[name] }] : [];
     const rss: Record<string, number> = {};
     for (const child of children) rss[child.name] = (await child.usage()).rssMb;
     log(`${mode}: processes up; RSS before load (MB): ${JSON.stringify(rss)}`);
 
-    const workloads: {
+    const allWorkloads: {
       name: string;
       targets: Target[];
       job: (t: Target, seconds: number) => FixedJob | MixedJob;
@@ -288,7 +312,7 @@ async function benchMode(mode: 'embedded' | 'distributed') {
     }[] = [
       {
         name: 'agora-read',
-        targets: [target('agora'), target('agora-nocache'), target('apollo'), target('hive')],
+        targets: [...target('agora'), ...target('agora-nocache'), ...target('apollo'), ...target('hive')],
         job: (t, seconds) => ({
           kind: 'fixed',
           url: t.url,
@@ -302,10 +326,10 @@ async function benchMode(mode: 'embedded' | 'distributed') {
         name: 'single-subgraph',
         targets: [
           { name: 'direct', url: urls.forum! },
-          target('agora'),
-          target('agora-nocache'),
-          target('apollo'),
-          target('hive'),
+          ...target('agora'),
+          ...target('agora-nocache'),
+          ...target('apollo'),
+          ...target('hive'),
         ],
         job: (t, seconds) => ({
           kind: 'fixed',
@@ -318,7 +342,7 @@ async function benchMode(mode: 'embedded' | 'distributed') {
       },
       {
         name: 'fed-deep',
-        targets: [target('agora-fed'), target('apollo-fed'), target('hive-fed')],
+        targets: [...target('agora-fed'), ...target('apollo-fed'), ...target('hive-fed')],
         job: (t, seconds) => ({
           kind: 'fixed',
           url: t.url,
@@ -330,9 +354,9 @@ async function benchMode(mode: 'embedded' | 'distributed') {
       },
     ];
     let seedSent = false;
-    workloads.push({
+    allWorkloads.push({
       name: 'mixed',
-      targets: [target('agora'), target('apollo'), target('hive')],
+      targets: [...target('agora'), ...target('apollo'), ...target('hive')],
       job: (t, seconds) => {
         const job: MixedJob = {
           kind: 'mixed',
@@ -350,7 +374,7 @@ async function benchMode(mode: 'embedded' | 'distributed') {
     });
 
     const results: Record<string, Record<string, RoundResult[]>> = {};
-    for (const workload of workloads.filter((w) => WORKLOADS.includes(w.name))) {
+    for (const workload of allWorkloads.filter((w) => WORKLOADS.includes(w.name))) {
       results[workload.name] = {};
       // Warm-up: plans, caches, JIT, connection pools.
       workload.targets = workload.targets.filter((t) => !TARGETS || TARGETS.includes(t.name));
@@ -359,6 +383,7 @@ async function benchMode(mode: 'embedded' | 'distributed') {
       }
       for (let round = 1; round <= ROUNDS; round++) {
         for (const t of workload.targets) {
+          await settle(workload.subgraphs);
           const before = await Promise.all([t.gateway?.usage(), ...workload.subgraphs.map((s) => s.usage())]);
           const load = await loader.ask<LoadResult>({ type: 'run', job: workload.job(t, ROUND_SECONDS) }, 120_000);
           const after = await Promise.all([t.gateway?.usage(), ...workload.subgraphs.map((s) => s.usage())]);
@@ -465,7 +490,8 @@ async function main() {
     const started = Date.now();
     const { results, rssBefore, rssAfter } = await benchMode(mode);
     const summary = summarize(results);
-    const file = writeResult(`gateway-${mode}`, {
+    const all = WORKLOADS.join(',') === 'agora-read,single-subgraph,fed-deep,mixed';
+    const file = writeResult(all ? `gateway-${mode}` : `gateway-${mode}-${WORKLOADS.join('-')}`, {
       mode,
       date: new Date().toISOString(),
       node: process.version,

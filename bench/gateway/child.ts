@@ -33,6 +33,8 @@ export function serveChild(info: Record<string, unknown>, counters: () => Record
     }
     if (message.type === 'stop') process.exit(0);
   });
+  // The benchmark gone (ended or killed): so is this process.
+  process.on('disconnect', () => process.exit(0));
   process.send!({ type: 'ready', info } satisfies ChildMessage);
 }
 

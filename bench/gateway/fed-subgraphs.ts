@@ -109,7 +109,7 @@ function serve(schema: GraphQLSchema): Promise<string> {
     requests += 1;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
         query: string;
         variables?: Record<string, unknown>;
@@ -124,7 +124,8 @@ function serve(schema: GraphQLSchema): Promise<string> {
         }
         documents.set(body.query, document);
       }
-      const result = execute({ schema, document, variableValues: body.variables });
+      // Entity resolution may return promises: wait for the whole result.
+      const result = await execute({ schema, document, variableValues: body.variables });
       const text = JSON.stringify(result);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       res.end(text);

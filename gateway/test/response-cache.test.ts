@@ -186,12 +186,15 @@ function storeContract(open: () => ResponseStore) {
 describe('in-process response store', () => {
   storeContract(() => new MemoryResponseStore());
 
-  it('keeps at most its maximum of entries, dropping the oldest', async () => {
+  it('keeps at most its maximum of entries and of text, dropping the oldest', async () => {
     const store = new MemoryResponseStore(2);
     for (const key of ['a', 'b', 'c']) await store.store(key, key, [`T:${key}`], 0, 60_000);
     expect((await store.lookup('a')).body).toBeUndefined();
     expect((await store.lookup('c')).body).toBe('c');
     expect(store.size).toBe(2);
+    const small = new MemoryResponseStore(100, 10);
+    for (const key of ['a', 'b', 'c']) await small.store(key, 'xxxx', [], 0, 60_000);
+    expect([(await small.lookup('a')).body, small.size]).toEqual([undefined, 2]);
   });
 });
 

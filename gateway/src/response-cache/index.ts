@@ -303,7 +303,11 @@ function parseRequest(
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const { query, operationName, variables, extensions } = body as Record<string, unknown>;
-  if (typeof query !== 'string' || extensions !== undefined) return undefined;
+  // Persisted queries (a hash, maybe no text) are left to Apollo: such mutations are dropped
+  // from the cache by their events only.
+  if (typeof query !== 'string' || (extensions && typeof extensions === 'object' && 'persistedQuery' in extensions)) {
+    return undefined;
+  }
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return undefined;
   if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
     return undefined;

@@ -34,9 +34,12 @@ export class MemoryResponseStore implements ResponseStore {
   private readonly invalidated = new Map<string, { seq: number; coolUntil: number; at: number }>();
   private seq = 0;
   private sweptAt = Date.now();
+  private bytes = 0;
 
   constructor(
     private readonly maxEntries = 5_000,
+    /** Bodies kept, in UTF-16 code units (about bytes for JSON): 64 M by default. */
+    private readonly maxChars = 64 * 1024 * 1024,
     /** How long a tag's invalidation is remembered: longer than any read may take. */
     private readonly rememberMs = 120_000,
   ) {}
@@ -55,12 +58,15 @@ export class MemoryResponseStore implements ResponseStore {
     }
     this.drop(key);
     this.entries.set(key, { body, expiresAt: now + ttlMs, tags });
+    this.bytes += body.length;
     for (const tag of tags) {
       let keys = this.byTag.get(tag);
       if (!keys) this.byTag.set(tag, (keys = new Set()));
       keys.add(key);
     }
-    while (this.entries.size > this.maxEntries) this.drop(this.entries.keys().next().value!);
+    while (this.entries.size > this.maxEntries || (this.bytes > this.maxChars && this.entries.size > 1)) {
+      this.drop(this.entries.keys().next().value!);
+    }
     return Promise.resolve(true);
   }
 
@@ -82,6 +88,7 @@ export class MemoryResponseStore implements ResponseStore {
   close(): Promise<void> {
     this.entries.clear();
     this.byTag.clear();
+    this.bytes = 0;
     return Promise.resolve();
   }
 
@@ -93,6 +100,7 @@ export class MemoryResponseStore implements ResponseStore {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
+    this.bytes -= entry.body.length;
     for (const tag of entry.tags) {
       const keys = this.byTag.get(tag);
       keys?.delete(key);
