@@ -143,6 +143,8 @@ async function main() {
     deliveries.set(payload.id, (deliveries.get(payload.id) ?? 0) + 1);
   };
   const clients: { client: Client; unsubscribe?: () => void }[] = [];
+  // The gateway process before any subscriber: RSS per subscriber is measured from here.
+  const idleRssMb = (await stack.requests()).rssMb;
   const connectStarted = Date.now();
   for (let start = 0; start < SUBSCRIBERS; start += CONNECT_BATCH) {
     const batch = Array.from({ length: Math.min(CONNECT_BATCH, SUBSCRIBERS - start) }, (_, k) => start + k);
@@ -214,6 +216,7 @@ async function main() {
       subgraphRequestsPerEventAndSubscriber: round(total(bySubscriptions) / subscribers, 6),
       subgraphRequestsPerEventByService: Object.fromEntries(Object.entries(bySubscriptions).filter(([, n]) => n > 0)),
       gatewayProcessRssMb: after.rssMb,
+      rssPerSubscriberKb: round(((after.rssMb - idleRssMb) * 1000) / subscribers),
     };
   };
 

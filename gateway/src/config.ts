@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { commonEnv, loadConfig, port } from '@agora/kit/config';
@@ -5,6 +6,7 @@ import { operationLimitsEnv, operationLimitsFrom } from '@agora/kit/operation-li
 import { REPO_ROOT } from '@agora/kit/paths';
 import { SUBGRAPHS } from '@agora/contracts/subgraphs';
 import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from './rate-limits';
+import type { ResponseCacheSettings } from './response-cache/settings';
 import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './subscriptions';
 import { DEFAULT_CONNECTION_CAPS, type ConnectionCapLimits } from './subscriptions/caps';
 
@@ -28,8 +30,9 @@ const flag = (fallback: 'true' | 'false') =>
  * (RATE_LIMIT_WINDOW_SECONDS, RATE_LIMIT_ANONYMOUS per address, RATE_LIMIT_USER,
  * RATE_LIMIT_API_KEY; RATE_LIMITS=false turns them off), PERSISTED_DOCUMENTS (comma-separated
  * manifests of registered documents, default the web app's) and TRUSTED_DOCUMENTS (true: run
- * only those), TRUST_PROXY (true: keep the caller's x-forwarded-for chain), and
- * SUBGRAPH_<NAME>_URL to point at a subgraph other than the supergraph's URL (a
+ * only those), TRUST_PROXY (true: keep the caller's x-forwarded-for chain),
+ * RESPONSE_CACHE (on|off), RESPONSE_CACHE_TTL_MS, REDIS_URL (the response cache shared by
+ * replicas), and SUBGRAPH_<NAME>_URL to point at a subgraph other than the supergraph's URL (a
  * comma-separated list of replicas' URLs: requests take them in turn).
  */
 export function gatewayConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -67,6 +70,10 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env) {
         .default(DEFAULT_SUBSCRIPTION_LIMITS.maxSubscriptionsPerConnection),
       KEEP_ALIVE_MS: z.coerce.number().int().positive().default(DEFAULT_SUBSCRIPTION_LIMITS.keepAliveMs),
       TRUST_PROXY: flag('false'),
+      // The response cache (response-cache/): shared through REDIS_URL when set.
+      RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
+      RESPONSE_CACHE_TTL_MS: z.coerce.number().int().positive().default(60_000),
+      REDIS_URL: z.string().url().optional(),
     }),
     env,
   );
@@ -90,12 +97,25 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env) {
     user: config.RATE_LIMIT_USER,
     apiKey: config.RATE_LIMIT_API_KEY,
   };
+  const responseCache: ResponseCacheSettings | undefined =
+    config.RESPONSE_CACHE === 'on'
+      ? {
+          redisUrl: config.REDIS_URL,
+          // Replicas over the same data share entries; stacks over other databases never do.
+          redisPrefix: `agora:rc:${createHash('sha256')
+            .update(config.DATABASE_URL ?? '')
+            .digest('hex')
+            .slice(0, 12)}`,
+          ttlMs: config.RESPONSE_CACHE_TTL_MS,
+        }
+      : undefined;
   return {
     ...config,
     subgraphUrls,
     subscriptionLimits,
     connectionCaps,
     rateLimits,
+    responseCache,
     limits: operationLimitsFrom(config),
     persistedDocuments: {
       manifests: config.PERSISTED_DOCUMENTS.split(',')

@@ -47,6 +47,8 @@ import {
 } from './subscriptions';
 import { DEFAULT_CONNECTION_CAPS, type ConnectionCapLimits } from './subscriptions/caps';
 import { fileSupergraph } from './supergraph';
+import type { ResponseCache } from './response-cache';
+import { responseCacheFor, type ResponseCacheSettings } from './response-cache/settings';
 
 export interface GatewayContext extends BaseContext {
   requestId: string;
@@ -100,10 +102,13 @@ export interface GatewayOptions {
   apiKeyCheckUrl?: string;
   /** Registered documents (codegen manifests) and trusted-documents mode. */
   persistedDocuments?: { manifests: string[]; trusted: boolean };
+  /** The response cache (response-cache/): in process, or shared through Redis; none: off. */
+  responseCache?: ResponseCacheSettings;
 }
 
 export interface RunningGateway extends RunningHttpServer {
   graphqlUrl: string;
+  responseCache?: ResponseCache;
 }
 
 /**
@@ -209,6 +214,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const explorerSite = options.explorerRoot ? explorer(options.explorerRoot) : undefined;
   const callers = new WeakMap<IncomingMessage, Caller>();
 
+  const responseCache = responseCacheFor(options, gateway);
   const graphql: { handle?: ReturnType<typeof apolloHandler<GatewayContext>> } = {};
   let subscriptions: Subscriptions | undefined;
   const origin = (req: IncomingMessage) => ({
@@ -291,7 +297,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }
   await apollo.start();
   await subscriptions?.ready();
-  graphql.handle = apolloHandler(apollo, {
+  await responseCache?.ready;
+  const handle = apolloHandler(apollo, {
     maxBodyBytes: options.maxBodyBytes,
     context: async (req) => {
       const caller = callers.get(req)!;
@@ -304,12 +311,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       };
     },
   });
+  graphql.handle = responseCache ? responseCache.route(handle) : handle;
   log.info({ url: `${http.url}/graphql` }, 'gateway listening');
   return {
     ...http,
     graphqlUrl: `${http.url}/graphql`,
+    responseCache,
     close: async () => {
       await subscriptions?.close();
+      await responseCache?.close();
       await apollo.stop();
       await http.close();
       for (const replicas of replicaSets.values()) replicas.close();

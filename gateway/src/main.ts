@@ -41,6 +41,7 @@ initTracing('gateway')
       gatewaySecret: config.GATEWAY_SECRET,
       apiKeyCheckUrl: config.AUTH_API_KEY_CHECK_URL ?? apiKeyCheckUrl(config.AUTH_JWKS_URL),
       persistedDocuments: config.persistedDocuments,
+      responseCache: config.responseCache,
     });
   })
   .then(

@@ -95,6 +95,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       gatewaySecret,
       apiKeyCheckUrl: auth ? `${auth.url}${API_KEY_CHECK_PATH}` : undefined,
       persistedDocuments: config.persistedDocuments,
+      // In process, like every port of embedded mode (never a REDIS_URL from the env).
+      responseCache: config.responseCache && { ttlMs: config.responseCache.ttlMs },
     });
     return {
       gateway,

@@ -59,7 +59,8 @@ export function apolloHandler<C extends BaseContext>(
   server: ApolloServer<C>,
   options: { maxBodyBytes: number; context: (req: IncomingMessage) => Promise<C> },
 ) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  // `preread`: the body, when a wrapper (the gateway's response cache) has read it already.
+  return async (req: IncomingMessage, res: ServerResponse, preread?: string): Promise<void> => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -68,7 +69,7 @@ export function apolloHandler<C extends BaseContext>(
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
       if (req.method === 'POST') {
-        const text = await readBody(req, options.maxBodyBytes);
+        const text = preread ?? (await readBody(req, options.maxBodyBytes));
         const type = headers.get('content-type') ?? '';
         if (type.includes('json')) {
           try {

@@ -1,7 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import type { DataSource } from 'typeorm';
@@ -117,8 +120,10 @@ export async function startSubgraphServer<C extends RequestContext>(
     parseOptions: { maxTokens: limits.maxTokens * 2 },
     validationRules: limitRules(limits),
     plugins: [
-      // No Apollo Studio here: traces would only cost time on every request.
+      // No Apollo Studio here: traces would only cost time on every request. No cache-control
+      // hints either (nothing reads them): its per-field hook wraps every resolver.
       ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
       operationLimitsPlugin<C>({ limits, model: () => model, maxCost: (ctx) => limits.maxCost[ctx.callerClass] }),
     ],
   });

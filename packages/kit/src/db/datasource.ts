@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 
 export interface DatabaseOptions {
-  /** Owning service; names the PGlite folder and the default PostgreSQL schema. */
+  /** Owning service; names its default schema (PostgreSQL and PGlite alike). */
   service: string;
   /** PostgreSQL URL; unset means embedded PGlite. */
   url?: string;
-  /** PostgreSQL schema the service owns (default: the service name). */
+  /** Schema the service owns (default: the service name). */
   schema?: string;
-  /** Embedded mode: folder for the PGlite data; undefined keeps it in memory. */
+  /** Embedded mode: data folder (PGlite under pg/agora, shared by the process's services); undefined: in memory. */
   dataDir?: string;
   entities: MixedList<EntitySchema>;
   migrations: MixedList<new () => unknown>;
@@ -51,14 +51,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     });
     return dataSource;
   }
+  // Embedded: every service of the process on one PGlite instance per data folder, each in
+  // its own schema (.data/pg/agora), as they share a PostgreSQL database.
   let dataDir: string | undefined;
   if (options.dataDir) {
-    dataDir = join(options.dataDir, 'pg', options.service);
+    dataDir = join(options.dataDir, 'pg', 'agora');
     mkdirSync(dataDir, { recursive: true });
   }
   // Loaded only in embedded mode: a PostgreSQL service never loads PGlite's WebAssembly.
   const { pgliteDriver } = await import('./pglite');
-  const dataSource = new DataSource({ ...common, driver: pgliteDriver(dataDir) });
+  const dataSource = new DataSource({ ...common, schema, driver: pgliteDriver(dataDir, schema) });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;

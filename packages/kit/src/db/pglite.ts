@@ -1,6 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { PGlite, types, type PGliteInterface } from '@electric-sql/pglite';
 
 const OPTIONS = {
@@ -8,12 +6,12 @@ const OPTIONS = {
 };
 
 /**
- * New databases start from one blank database made once per process, instead of each
- * running initdb: in memory (tests, throwaway stacks) as a clone of it, on disk (a first
- * `npm start`) from a dump of it. Either costs about a third of a fresh initdb.
+ * New in-memory databases (tests, throwaway stacks) start as clones of one blank database
+ * made once per process instead of each running initdb (a third of the cost). On disk the
+ * process's services share one instance (below), so a first `npm start` runs initdb once
+ * and keeps no template in memory.
  */
 let template: Promise<PGlite> | undefined;
-let templateDump: Promise<Blob> | undefined;
 const blank = () => (template ??= PGlite.create(OPTIONS));
 
 async function blankInMemory(): Promise<PGliteInterface> {
@@ -21,28 +19,62 @@ async function blankInMemory(): Promise<PGliteInterface> {
 }
 
 async function onDisk(dataDir: string): Promise<PGliteInterface> {
-  if (existsSync(join(dataDir, 'PG_VERSION'))) return PGlite.create(dataDir, OPTIONS);
-  templateDump ??= blank().then((db) => db.dumpDataDir('none'));
-  return PGlite.create(dataDir, { ...OPTIONS, loadDataDir: await templateDump });
+  return PGlite.create(dataDir, OPTIONS);
 }
 
 /**
- * A `pg`-shaped driver over one PGlite database, for TypeORM's postgres driver.
+ * One PGlite database (a single connection) and the turn of whoever holds it. Services of
+ * one process that keep their data in the same folder share it, each in a schema of its own
+ * (as they share a PostgreSQL database): one WebAssembly instance instead of one each.
+ */
+interface Instance {
+  db: Promise<PGliteInterface>;
+  /** Resolves when the current holder releases the connection. */
+  queue: Promise<void>;
+  /** The schema the connection's search_path names now. */
+  searchPath?: string;
+  users: number;
+}
+
+const onDiskInstances = new Map<string, Instance>();
+
+function instanceFor(dataDir: string | undefined): Instance {
+  if (!dataDir) return { db: blankInMemory(), queue: Promise.resolve(), users: 0 };
+  let instance = onDiskInstances.get(dataDir);
+  if (!instance) {
+    instance = { db: onDisk(dataDir), queue: Promise.resolve(), users: 0 };
+    onDiskInstances.set(dataDir, instance);
+  }
+  return instance;
+}
+
+/**
+ * A `pg`-shaped driver over a PGlite database, for TypeORM's postgres driver, scoped to
+ * `schema`: the driver creates it and sets search_path to it whenever it takes the
+ * connection, so raw SQL stays unqualified, as with PostgreSQL.
  *
  * PGlite is a single connection, so the pool hands it out exclusively: a query runner
  * holds it from connect() to release(), which keeps transactions of concurrent requests
- * from interleaving (the behaviour of a pg pool of size one). Each DataSource gets its own
- * PGlite instance, so several subgraphs can share one process and keep their own data.
+ * (and of the services sharing the instance) from interleaving — the behaviour of a pg pool
+ * of size one. `dataDir` set: the instance of that folder, shared by every driver of the
+ * process opened on it; unset: an instance of its own, in memory.
  */
-export function pgliteDriver(dataDir: string | undefined) {
-  let db: Promise<PGliteInterface> | undefined;
-  const open = () => (db ??= dataDir ? onDisk(dataDir) : blankInMemory());
-
-  let queue: Promise<void> = Promise.resolve();
+export function pgliteDriver(dataDir: string | undefined, schema: string) {
+  let instance: Instance | undefined;
+  const acquire = () => {
+    if (!instance) {
+      instance = instanceFor(dataDir);
+      instance.users += 1;
+    }
+    return instance;
+  };
+  let prepared: Promise<void> | undefined;
+  const prepare = (pg: PGliteInterface) =>
+    (prepared ??= pg.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).then(() => undefined));
 
   class Client extends EventEmitter {
     async query(sql: string, params?: unknown[]) {
-      const pg = await open();
+      const pg = await acquire().db;
       if (params && params.length > 0) return toPgResult(sql, await pg.query(sql, params));
       const results = await pg.exec(sql);
       return toPgResult(sql, results.at(-1) ?? { rows: [], fields: [] });
@@ -53,12 +85,20 @@ export function pgliteDriver(dataDir: string | undefined) {
     private readonly client = new Client();
 
     connect(callback: (err: Error | null, client?: Client, release?: (err?: unknown) => void) => void) {
+      const shared = acquire();
       let release!: () => void;
       const turn = new Promise<void>((resolve) => (release = resolve));
-      const previous = queue;
-      queue = queue.then(() => turn);
+      const previous = shared.queue;
+      shared.queue = shared.queue.then(() => turn);
       previous
-        .then(open)
+        .then(() => shared.db)
+        .then(async (pg) => {
+          await prepare(pg);
+          if (shared.searchPath !== schema) {
+            await pg.exec(`SET search_path TO "${schema}"`);
+            shared.searchPath = schema;
+          }
+        })
         .then(() => callback(null, this.client, () => release()))
         .catch((error: Error) => {
           release();
@@ -80,8 +120,16 @@ export function pgliteDriver(dataDir: string | undefined) {
     }
 
     end(callback?: (err?: unknown) => void) {
-      const closing = db ? db.then((pg) => pg.close()) : Promise.resolve();
-      db = undefined;
+      const current = instance;
+      instance = undefined;
+      if (!current) return void callback?.();
+      current.users -= 1;
+      let closing: Promise<void> = Promise.resolve();
+      if (current.users === 0) {
+        if (dataDir && onDiskInstances.get(dataDir) === current) onDiskInstances.delete(dataDir);
+        // After whoever holds the connection now has released it.
+        closing = current.queue.then(() => current.db).then((pg) => pg.close());
+      }
       closing.then(() => callback?.(), callback);
     }
   }
