@@ -70,6 +70,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', (brokerList) => {
       return {
         publish: (topic, batch) => (topics.add(topic), events.publish(topic, batch)),
         subscribe: (options) => (options.topics.forEach((t) => topics.add(t)), events.subscribe(options)),
+        backlog: (group, list) => events.backlog(group, list),
         close: async () => {
           await events.close();
           const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();

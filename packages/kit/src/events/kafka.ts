@@ -102,6 +102,22 @@ export class KafkaEventLog implements EventLog {
     };
   }
 
+  async backlog(group: string, topics: string[]): Promise<number> {
+    await this.ensureTopics(topics);
+    await this.connectedAdmin();
+    const committed = await this.admin.fetchOffsets({ groupId: group, topics });
+    let total = 0;
+    for (const topic of topics) {
+      const ends = await this.admin.fetchTopicOffsets(topic);
+      const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
+      for (const { partition, high, low } of ends) {
+        const offset = Number(done.find((p) => p.partition === partition)?.offset ?? -1);
+        total += Number(high) - (offset >= 0 ? Math.max(offset, Number(low)) : Number(low));
+      }
+    }
+    return total;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.members].map((m) => m.stop()));
     this.members.clear();
