@@ -1,30 +1,59 @@
-import type { ServiceDefinition } from '@agora/kit/service';
+import { blocksMigrations } from '@agora/kit/blocks';
+import type { RunningService, ServiceDefinition, ServiceRuntime } from '@agora/kit/service';
 import { openServiceStore } from '@agora/kit/service-store';
 import { serveSubgraph } from '@agora/kit/subgraph';
+import { rebuildRoute } from './admin';
 import type { Context } from './context';
+import { DEFAULT_INDEXER_SETTINGS, Indexer, type IndexerSettings } from './events/indexer';
 import { resolvers } from './resolvers';
+import { Generations } from './store/generations';
 import { migrations } from './store/migrations';
+import { SearchStore } from './store/search';
 
-/** The search subgraph. Wiring only: stores, consumers and the server. */
+/**
+ * The search subgraph: a read model (CQRS) built only from events — people, posts, comments,
+ * pictures and blocks — and queried with PostgreSQL full-text search. Wiring only.
+ */
 export const searchService: ServiceDefinition = {
   name: 'search',
-  async start(runtime) {
-    const store = await openServiceStore(
-      { ...runtime, events: runtime.infra.events },
-      { service: 'search', entities: [], migrations },
-    );
-    const server = await serveSubgraph<Context>(runtime, {
-      name: 'search',
-      db: store.db,
-      resolvers,
-      context: (base) => base,
-    });
-    return {
-      ...server,
-      close: async () => {
-        await server.close();
-        await store.close();
-      },
-    };
-  },
+  start: (runtime) => startSearch(runtime),
 };
+
+export interface RunningSearch extends RunningService {
+  indexer: Indexer;
+}
+
+/** The service with its indexer in reach (tests, the offline rebuild). */
+export async function startSearch(
+  runtime: ServiceRuntime,
+  settings: Partial<IndexerSettings> = {},
+): Promise<RunningSearch> {
+  const store = await openServiceStore(
+    { ...runtime, events: runtime.infra.events },
+    { service: 'search', migrations: [...blocksMigrations, ...migrations] },
+  );
+  const { db } = store;
+  const generations = await Generations.open(db);
+  const indexer = new Indexer(db, runtime.infra.events, generations, runtime.log, {
+    ...DEFAULT_INDEXER_SETTINGS,
+    ...settings,
+  });
+  await indexer.start();
+  const search = new SearchStore(db, generations);
+  const server = await serveSubgraph<Context>(runtime, {
+    name: 'search',
+    db,
+    resolvers,
+    context: (base) => ({ ...base, search }),
+    routes: { '/rebuild': rebuildRoute(indexer) },
+  });
+  return {
+    ...server,
+    indexer,
+    close: async () => {
+      await server.close();
+      await indexer.stop();
+      await store.close();
+    },
+  };
+}

@@ -19,6 +19,8 @@ export const userProfileUpdated = defineEvent({
     handle: z.string().min(1),
     displayName: z.string(),
     bio: z.string(),
+    /** When the account was registered (auth's user.registered time). */
+    createdAt: z.iso.datetime({ offset: true }),
     updatedAt: z.iso.datetime({ offset: true }),
   }),
 });

@@ -1,8 +1,6 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
-import { statusOf } from '../domain/status';
+import { searchResolvers } from './search';
 
 export const resolvers: Resolvers = {
-  Query: {
-    searchStatus: () => statusOf('search'),
-  },
+  ...searchResolvers,
 };

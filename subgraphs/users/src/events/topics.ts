@@ -22,6 +22,7 @@ export const profileUpdated = (profile: ProfileRecord) =>
       handle: profile.handle,
       displayName: profile.displayName,
       bio: profile.bio,
+      createdAt: profile.createdAt.toISOString(),
       updatedAt: new Date().toISOString(),
     },
   });
