@@ -16,7 +16,9 @@ export function rebuildRoute(indexer: Indexer): Route {
     if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
       return sendJson(res, 403, { error: 'only from the same host' });
     }
-    if (req.method === 'GET') return sendJson(res, 200, indexer.status());
+    if (req.method === 'GET') {
+      return sendJson(res, 200, { ...indexer.status(), generations: await indexer.generationsKept() });
+    }
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'GET or POST' });
     try {
       sendJson(res, 202, await indexer.rebuild());

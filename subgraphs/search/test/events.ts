@@ -175,3 +175,100 @@ export interface Picture {
   status: 'PROCESSING' | 'READY' | 'FAILED';
   createdAt: string;
 }
+
+const WORDS = [
+  'kubernetes',
+  'sourdough',
+  'marathon',
+  'telescope',
+  'violin',
+  'gardening',
+  'bicycle',
+  'espresso',
+  'glacier',
+  'robotics',
+  'origami',
+  'volcano',
+  'chess',
+  'pottery',
+  'sailing',
+  'quantum',
+];
+const TAGS = ['tech', 'food', 'sport', 'music', 'science', 'craft', 'travel', 'nature'];
+
+/**
+ * A small world with everything the index must get right: people (some editing their
+ * profile), posts with tags (some edited, some deleted), comments (some on deleted posts,
+ * some deleted), pictures (ready, failed, still processing, deleted) and blocks. Built from
+ * a seed, so two runs make the same texts.
+ */
+export async function seedWorld(p: Producers, scale = 1): Promise<{ people: string[]; posts: Post[] }> {
+  // mulberry32: small, good enough, and the same sequence on every run.
+  let state = 7;
+  const next = (m: number) => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * m) | 0;
+  };
+  const word = () => WORDS[next(WORDS.length)]!;
+  const people: string[] = [];
+  for (let i = 0; i < 12 * scale; i++) people.push(await p.user(`person${i}`, `Person ${word()} ${i}`));
+  for (let i = 0; i < 4 * scale; i++) {
+    await p.profile(people[i]!, `person${i}`, `Person ${i}`, `I like ${word()} and ${word()}`);
+  }
+  const posts: Post[] = [];
+  for (let i = 0; i < 60 * scale; i++) {
+    posts.push(
+      await p.post(people[next(people.length)]!, {
+        title: `${word()} ${word()} notes ${i}`,
+        body: `Thoughts on ${word()}, ${word()} and ${word()}. <em>${word()}</em> & more ${i}.`,
+        tags: [TAGS[next(TAGS.length)]!, TAGS[next(TAGS.length)]!],
+      }),
+    );
+  }
+  const comments: Comment[] = [];
+  for (let i = 0; i < 40 * scale; i++) {
+    const post = posts[next(posts.length)]!;
+    comments.push(await p.comment(people[next(people.length)]!, post.id, `A reply about ${word()} and ${word()}`));
+  }
+  for (let i = 0; i < 16 * scale; i++) {
+    const status = (['READY', 'READY', 'FAILED', null] as const)[i % 4]!;
+    const picture = await p.picture(
+      people[next(people.length)]!,
+      `${word()} photo ${i}`,
+      [TAGS[next(TAGS.length)]!],
+      status,
+    );
+    if (i % 7 === 6) await p.deletePicture(picture);
+  }
+  for (let i = 0; i < 10 * scale; i++)
+    await p.editPost(posts[i * 3]!, { title: `${word()} revised ${i}`, tags: [TAGS[i % 8]!] });
+  for (let i = 0; i < 6 * scale; i++) await p.deletePost(posts[i * 5 + 1]!);
+  for (let i = 0; i < 6 * scale; i++) await p.editComment(comments[i * 2]!, `Edited: ${word()} ${word()}`);
+  for (let i = 0; i < 4 * scale; i++) await p.deleteComment(comments[i * 3 + 1]!);
+  await p.block(people[0]!, people[1]!);
+  await p.block(people[0]!, people[2]!);
+  await p.block(people[3]!, people[0]!);
+  await p.block(people[0]!, people[2]!, true);
+  return { people, posts };
+}
+
+/** Queries that exercise every part of search, for comparing two indexes. */
+export const PROBES: { q: string; types?: string[]; tags?: string[]; viewer?: number }[] = [
+  ...WORDS.map((q) => ({ q })),
+  { q: '"gardening notes"' },
+  { q: 'violin or chess' },
+  { q: 'espresso -notes' },
+  { q: 'glac' },
+  { q: 'kubernetis' },
+  { q: 'telescop', types: ['POST'] },
+  { q: 'notes', tags: ['tech'] },
+  { q: 'photo', types: ['PICTURE'], tags: ['nature'] },
+  { q: 'reply', types: ['COMMENT'] },
+  { q: 'person', types: ['USER'] },
+  { q: 'notes', viewer: 0 },
+  { q: 'reply', viewer: 3 },
+  { q: 'revised' },
+  { q: 'edited' },
+];

@@ -5,7 +5,8 @@ import { startServiceForTest, waitFor, type GraphQLResponse, type ServiceUnderTe
 import type { Viewer } from '@agora/kit/viewer';
 import { INDEX_TOPICS } from '../src/events/projector';
 import { groupOf } from '../src/store/generations';
-import { searchService, type RunningSearch } from '../src/service';
+import type { IndexerSettings } from '../src/events/indexer';
+import { startSearch, type RunningSearch } from '../src/service';
 
 export const SEARCH = `query($q: String!, $types: [SearchType!], $tags: [String!], $first: Int, $after: String) {
   search(query: $q, types: $types, tags: $tags, first: $first, after: $after) {
@@ -50,8 +51,14 @@ export class SearchUnderTest {
     readonly events: EventLog,
   ) {}
 
-  static async start(options: { infra?: Infra; dataDir?: string } = {}): Promise<SearchUnderTest> {
-    const underTest = await startServiceForTest(searchService, options);
+  static async start(
+    options: { infra?: Infra; dataDir?: string; settings?: Partial<IndexerSettings> } = {},
+  ): Promise<SearchUnderTest> {
+    const { settings, ...rest } = options;
+    const underTest = await startServiceForTest(
+      { name: 'search', start: (runtime) => startSearch(runtime, settings) },
+      rest,
+    );
     return new SearchUnderTest(underTest, underTest.infra.events);
   }
 

@@ -226,6 +226,9 @@ export class MemoryEventLog implements EventLog {
       if (!next) return;
       const { topic, offset, event, member } = next;
       try {
+        // Let I/O in between: an embedded handler's work (PGlite) resolves without ever
+        // leaving the microtask queue, so a long backlog would otherwise starve the servers.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         await member.options.handle(structuredClone(event), topic);
         group.offsets.set(topic, offset + 1);
         group.attempt = 0;

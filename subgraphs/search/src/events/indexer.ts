@@ -82,6 +82,11 @@ export class Indexer {
     return { ...this.current };
   }
 
+  /** The generations in the database (the active one, one being built, a replaced one not dropped yet). */
+  async generationsKept(): Promise<{ generation: number; state: string }[]> {
+    return (await this.generations.list()).map(({ generation, state }) => ({ generation, state }));
+  }
+
   /**
    * Starts a rebuild in the background and returns at once; `status()` tells how it goes.
    * Throws RebuildRunning when one is already running (here or in another replica).
