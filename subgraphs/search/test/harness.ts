@@ -4,7 +4,6 @@ import type { Infra } from '@agora/kit/infra';
 import { startServiceForTest, waitFor, type GraphQLResponse, type ServiceUnderTest } from '@agora/kit/testing';
 import type { Viewer } from '@agora/kit/viewer';
 import { INDEX_TOPICS } from '../src/events/projector';
-import { groupOf } from '../src/store/generations';
 import type { IndexerSettings } from '../src/events/indexer';
 import { startSearch, type RunningSearch } from '../src/service';
 
@@ -102,8 +101,8 @@ export class SearchUnderTest {
     await waitFor(
       'the index to catch up with the event log',
       async () => {
-        const generation = this.service.indexer.generation;
-        return generation !== undefined && (await this.events.backlog(groupOf(generation), INDEX_TOPICS)) === 0;
+        const group = this.service.indexer.group;
+        return group !== undefined && (await this.events.backlog(group, INDEX_TOPICS)) === 0;
       },
       timeoutMs,
     );

@@ -303,8 +303,7 @@ describe('search subgraph', () => {
   });
 
   it('dead-letters an event that does not fit the catalogue, with the reason, and goes on', async () => {
-    const generation = search.service.indexer.generation!;
-    const letters = await collectDeadLetters(search.events, `search.g${generation}`);
+    const letters = await collectDeadLetters(search.events, search.service.indexer.group!);
     const unfitPost = newEvent({
       type: 'post.created',
       source: 'forum',

@@ -3,7 +3,7 @@ import type { Consumer, EventLog } from '@agora/kit/events/port';
 import type { Logger } from '@agora/kit/log';
 import { sleep } from '@agora/kit/time';
 import { INDEX_VERSION } from '../domain/document';
-import { groupOf, RebuildRunning, type Generations } from '../store/generations';
+import { RebuildRunning, type Generation, type Generations } from '../store/generations';
 import { INDEX_TOPICS, project } from './projector';
 
 export interface IndexerSettings {
@@ -45,7 +45,7 @@ export interface RebuildStatus {
  * as the live one, and the old generation is dropped a little later.
  */
 export class Indexer {
-  private live?: { generation: number; consumer: Consumer };
+  private live?: { generation: Generation; consumer: Consumer };
   private timer?: NodeJS.Timeout;
   private turn: Promise<unknown> = Promise.resolve();
   private stopped = false;
@@ -68,14 +68,19 @@ export class Indexer {
         'the search index was built by another version of the indexing code: run `npm run search:rebuild`',
       );
     }
-    await this.follow(active.generation);
+    await this.follow(active);
     this.timer = setInterval(() => void this.serially(() => this.check()), this.settings.followIntervalMs);
     this.timer.unref();
   }
 
   /** The generation this replica keeps current. */
   get generation(): number | undefined {
-    return this.live?.generation;
+    return this.live?.generation.generation;
+  }
+
+  /** The consumer group that keeps it current. */
+  get group(): string | undefined {
+    return this.live?.generation.group;
   }
 
   status(): RebuildStatus {
@@ -93,10 +98,11 @@ export class Indexer {
    */
   async rebuild(): Promise<RebuildStatus> {
     if (this.current.state === 'running') throw new RebuildRunning(this.current.generation!);
-    const generation = await this.generations.startBuilding(this.settings.staleAfterMs);
+    const building = await this.generations.startBuilding(this.settings.staleAfterMs);
+    const { generation } = building;
     this.current = { state: 'running', generation, startedAt: new Date().toISOString() };
     this.log.info({ generation }, 'search rebuild started');
-    void this.build(generation).catch(async (error: unknown) => {
+    void this.build(building).catch(async (error: unknown) => {
       this.log.error({ err: error, generation }, 'search rebuild failed');
       this.current = { ...this.current, state: 'failed', error: String(error), finishedAt: new Date().toISOString() };
       await this.generations.drop(generation).catch(() => undefined);
@@ -118,13 +124,14 @@ export class Indexer {
     await this.live?.consumer.stop();
   }
 
-  private async build(generation: number): Promise<void> {
-    const consumer = await project(this.db, this.events, this.log, generation);
+  private async build(building: Generation): Promise<void> {
+    const { generation } = building;
+    const consumer = await project(this.db, this.events, this.log, building);
     try {
       for (;;) {
         if (this.stopped) throw new Error('stopped before the rebuild finished');
         await this.generations.heartbeat(generation);
-        const backlog = await this.events.backlog(groupOf(generation), INDEX_TOPICS);
+        const backlog = await this.events.backlog(building.group, INDEX_TOPICS);
         this.current = { ...this.current, backlog };
         if (backlog === 0) break;
         await sleep(this.settings.pollIntervalMs);
@@ -132,7 +139,7 @@ export class Indexer {
       const replaced = await this.serially(async () => {
         const previous = await this.generations.activate(generation);
         const old = this.live;
-        this.live = { generation, consumer };
+        this.live = { generation: { ...building, state: 'active' }, consumer };
         await old?.consumer.stop();
         return previous;
       });
@@ -152,16 +159,21 @@ export class Indexer {
       this.log.warn({ err: error }, 'cannot read the active search generation');
       return null;
     });
-    if (active && active.generation !== this.live?.generation) await this.follow(active.generation);
+    if (active && active.generation !== this.live?.generation.generation) await this.follow(active);
   }
 
-  private async follow(generation: number): Promise<void> {
-    if (this.live?.generation === generation) return;
+  private async follow(generation: Generation): Promise<void> {
+    if (this.live?.generation.generation === generation.generation) return;
     const consumer = await project(this.db, this.events, this.log, generation);
     const old = this.live;
     this.live = { generation, consumer };
     await old?.consumer.stop();
-    if (old) this.log.info({ generation, replaced: old.generation }, 'following the new search generation');
+    if (old) {
+      this.log.info(
+        { generation: generation.generation, replaced: old.generation.generation },
+        'following the new search generation',
+      );
+    }
   }
 
   private dropLater(generation: number): void {

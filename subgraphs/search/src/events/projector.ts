@@ -19,7 +19,7 @@ import type { Consumer, EventEnvelope, EventLog } from '@agora/kit/events/port';
 import type { Logger } from '@agora/kit/log';
 import { consumeOnce } from '@agora/kit/outbox';
 import { commentDocument, pictureDocument, postDocument, userDocument } from '../domain/document';
-import { groupOf } from '../store/generations';
+import type { Generation } from '../store/generations';
 import { IndexWriter } from '../store/writer';
 
 /** Blocks are not part of a generation: one table, kept once whichever generation's consumer sees the event first. */
@@ -29,10 +29,10 @@ const BLOCKS = 'search.blocks';
  * What fills a generation: every content event (people, posts, comments, pictures) and the
  * blocks, each applied once for the generation (its consumer group is the idempotency key).
  */
-export function indexHandlers(db: DataSource, generation: number): EventHandler[] {
-  const writer = new IndexWriter(generation);
+export function indexHandlers(db: DataSource, generation: Pick<Generation, 'generation' | 'group'>): EventHandler[] {
+  const writer = new IndexWriter(generation.generation);
   const once = (event: EventEnvelope, work: (tx: EntityManager) => Promise<void>) =>
-    consumeOnce(db, groupOf(generation), event, work).then(() => undefined);
+    consumeOnce(db, generation.group, event, work).then(() => undefined);
   return [
     on(userRegistered, (data, event) =>
       once(event, (tx) =>
@@ -67,11 +67,16 @@ export const INDEX_TOPICS = [
 ];
 
 /** Starts the consumer that fills `generation` from the start of the event history. */
-export function project(db: DataSource, events: EventLog, log: Logger, generation: number): Promise<Consumer> {
+export function project(
+  db: DataSource,
+  events: EventLog,
+  log: Logger,
+  generation: Pick<Generation, 'generation' | 'group'>,
+): Promise<Consumer> {
   return consume(events, {
-    group: groupOf(generation),
+    group: generation.group,
     fromBeginning: true,
-    log: log.child({ generation }),
+    log: log.child({ generation: generation.generation }),
     handlers: indexHandlers(db, generation),
   });
 }

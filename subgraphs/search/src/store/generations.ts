@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { sqlRows } from '@agora/kit/db/sql';
 import { INDEX_VERSION, TS_CONFIG } from '../domain/document';
@@ -21,13 +22,19 @@ export const tablesOf = (generation: number) => {
 
 export const VIEWS = { documents: 'search_documents', words: 'search_words', tags: 'search_tags' } as const;
 
-/** The consumer group (and idempotency key) that fills a generation. */
-export const groupOf = (generation: number) => `search.g${generation}`;
+/**
+ * A new generation's consumer group (also its idempotency key): unique to it, so a new index
+ * always reads the history from its start, even where a database was dropped and made again
+ * against the same event log (its old groups' offsets are never picked up).
+ */
+const newGroup = (generation: number) => `search.g${generation}.${randomUUID().slice(0, 8)}`;
 
 export interface Generation {
   generation: number;
   state: 'building' | 'active' | 'retired';
   indexVersion: number;
+  /** The consumer group that fills it. */
+  group: string;
   heartbeatAt: Date;
 }
 
@@ -39,7 +46,8 @@ export class RebuildRunning extends Error {
 }
 
 const LOCK = `hashtext('agora.search.generations')`;
-const COLUMNS = `generation, state, index_version AS "indexVersion", heartbeat_at AS "heartbeatAt"`;
+const COLUMNS = `generation, state, index_version AS "indexVersion", consumer_group AS "group",
+  heartbeat_at AS "heartbeatAt"`;
 
 export class Generations {
   constructor(
@@ -81,8 +89,9 @@ export class Generations {
       const generation = await this.next(tx);
       await this.createTables(tx, generation);
       await tx.query(
-        `INSERT INTO search_generations (generation, state, index_version, activated_at) VALUES ($1, 'active', $2, now())`,
-        [generation, INDEX_VERSION],
+        `INSERT INTO search_generations (generation, state, index_version, consumer_group, activated_at)
+         VALUES ($1, 'active', $2, $3, now())`,
+        [generation, INDEX_VERSION, newGroup(generation)],
       );
       await this.pointViewsAt(tx, generation);
       const [row] = await sqlRows<Generation>(tx, `SELECT ${COLUMNS} FROM search_generations WHERE generation = $1`, [
@@ -96,7 +105,7 @@ export class Generations {
    * Starts a new generation for a rebuild. Refuses while another one is being built (its
    * heartbeat younger than `staleAfterMs`); drops abandoned ones and retired ones first.
    */
-  async startBuilding(staleAfterMs: number): Promise<number> {
+  async startBuilding(staleAfterMs: number): Promise<Generation> {
     const leftovers = await this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(${LOCK})`);
       const [running] = await sqlRows<{ generation: number }>(
@@ -111,15 +120,17 @@ export class Generations {
         `UPDATE search_generations SET state = 'retired' WHERE state IN ('building', 'retired') RETURNING generation`,
       );
       const generation = await this.next(tx);
-      await tx.query(`INSERT INTO search_generations (generation, state, index_version) VALUES ($1, 'building', $2)`, [
-        generation,
-        INDEX_VERSION,
-      ]);
-      return { generation, old: old.map((r) => r.generation) };
+      const [created] = await sqlRows<Generation>(
+        tx,
+        `INSERT INTO search_generations (generation, state, index_version, consumer_group) VALUES ($1, 'building', $2, $3)
+         RETURNING ${COLUMNS}`,
+        [generation, INDEX_VERSION, newGroup(generation)],
+      );
+      return { created: created!, old: old.map((r) => r.generation) };
     });
     for (const generation of leftovers.old) await this.drop(generation);
-    await this.db.transaction((tx) => this.createTables(tx, leftovers.generation));
-    return leftovers.generation;
+    await this.db.transaction((tx) => this.createTables(tx, leftovers.created.generation));
+    return leftovers.created;
   }
 
   async heartbeat(generation: number): Promise<void> {
@@ -151,12 +162,12 @@ export class Generations {
     const t = tablesOf(generation);
     await this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(${LOCK})`);
-      const [row] = await sqlRows<{ state: string }>(tx, `SELECT state FROM search_generations WHERE generation = $1`, [
+      const [row] = await sqlRows<Generation>(tx, `SELECT ${COLUMNS} FROM search_generations WHERE generation = $1`, [
         generation,
       ]);
       if (row?.state === 'active') throw new Error(`generation ${generation} is active`);
       await tx.query(`DROP TABLE IF EXISTS ${t.documents}, ${t.words}, ${t.tags}`);
-      await tx.query(`DELETE FROM processed_events WHERE consumer = $1`, [groupOf(generation)]);
+      if (row) await tx.query(`DELETE FROM processed_events WHERE consumer = $1`, [row.group]);
       await tx.query(`DELETE FROM search_generations WHERE generation = $1`, [generation]);
     });
   }

@@ -16,6 +16,7 @@ export class SearchGenerations1700000000000 implements MigrationInterface {
         generation int PRIMARY KEY,
         state text NOT NULL CHECK (state IN ('building', 'active', 'retired')),
         index_version int NOT NULL,
+        consumer_group text NOT NULL UNIQUE,
         created_at timestamptz NOT NULL DEFAULT now(),
         activated_at timestamptz,
         heartbeat_at timestamptz NOT NULL DEFAULT now()
