@@ -8,6 +8,7 @@ import {
   type LogEntry,
   type Producer,
 } from 'kafkajs';
+import { kafkaTopicConfig } from '@agora/contracts/events';
 import type { Logger } from '../log';
 import type { Consumer, ConsumerOptions, EventEnvelope, EventLog } from './port';
 
@@ -20,6 +21,8 @@ export interface KafkaEventLogOptions {
   partitions?: number;
   /** Replicas of a topic this adapter creates (default: the broker's default.replication.factor). */
   replicationFactor?: number;
+  /** Settings of a topic this adapter creates (default: the catalogue's retention, `kafkaTopicConfig`). */
+  topicConfig?: (topic: string) => Record<string, string>;
 }
 
 const RETRY_BASE_MS = 100;
@@ -143,6 +146,12 @@ export class KafkaEventLog implements EventLog {
             topic,
             numPartitions: this.options.partitions ?? 3,
             replicationFactor: this.options.replicationFactor ?? -1,
+            configEntries: Object.entries((this.options.topicConfig ?? kafkaTopicConfig)(topic)).map(
+              ([name, value]) => ({
+                name,
+                value,
+              }),
+            ),
           })),
         });
       });
