@@ -1,3 +1,4 @@
+import type { DataSource } from 'typeorm';
 import { blocksMigrations } from '@agora/kit/blocks';
 import type { RunningService, ServiceDefinition, ServiceRuntime } from '@agora/kit/service';
 import { openServiceStore } from '@agora/kit/service-store';
@@ -21,6 +22,9 @@ export const searchService: ServiceDefinition = {
 
 export interface RunningSearch extends RunningService {
   indexer: Indexer;
+  /** The queries, on the service's database (benchmarks compare them with other SQL there). */
+  store: SearchStore;
+  db: DataSource;
 }
 
 /** The service with its indexer in reach (tests, the offline rebuild). */
@@ -50,6 +54,8 @@ export async function startSearch(
   return {
     ...server,
     indexer,
+    store: search,
+    db,
     close: async () => {
       await server.close();
       await indexer.stop();
