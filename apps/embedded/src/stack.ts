@@ -17,6 +17,10 @@ export interface EmbeddedStackOptions {
   subgraphPort?: (name: string, defaultPort: number) => number;
   host?: string;
   env?: NodeJS.ProcessEnv;
+  /** Other ports than the in-process ones (tests of distributed adapters); the caller closes them. */
+  infra?: Infra;
+  /** PostgreSQL instead of PGlite: every service in its own schema of this database. */
+  databaseUrl?: string;
 }
 
 export interface EmbeddedStack {
@@ -33,14 +37,14 @@ export interface EmbeddedStack {
 export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
   const host = options.host ?? '127.0.0.1';
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
-  const infra = embeddedInfra(dataDir);
+  const infra = options.infra ?? embeddedInfra(dataDir);
   const config = gatewayConfig(options.env ?? process.env);
   // The gateway signs forwarded client addresses (and API-key checks) for its subgraphs.
   const gatewaySecret = config.GATEWAY_SECRET ?? newGatewaySecret();
   const services: RunningService[] = [];
   const closeAll = async () => {
     for (const service of services.reverse()) await service.close();
-    await infra.close();
+    if (!options.infra) await infra.close();
   };
   // Tokens are checked against the auth service's JWKS, known once auth has started.
   let jwksUrl: string | undefined;
@@ -63,6 +67,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
           log: createLogger(service.name),
           maxBodyBytes: config.MAX_BODY_BYTES,
           dataDir,
+          databaseUrl: options.databaseUrl,
           infra,
           identify,
           limits: config.limits,

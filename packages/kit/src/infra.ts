@@ -42,11 +42,14 @@ function withClose(ports: Ports): Infra {
 
 const memoryDocuments = (dataDir?: string) => new MemoryDocumentStore(dataDir ? join(dataDir, 'documents') : undefined);
 
-/** Embedded mode: everything in process; documents persisted under dataDir. */
+/**
+ * Embedded mode: everything in process; the event log (history and consumer offsets, so read
+ * models can be rebuilt by replaying it) and documents persisted under dataDir.
+ */
 export function embeddedInfra(dataDir?: string): Infra {
   return withClose({
     cache: new MemoryCache(),
-    events: new MemoryEventLog(),
+    events: new MemoryEventLog(dataDir ? { dir: join(dataDir, 'events') } : {}),
     jobs: new MemoryJobQueue(),
     documents: memoryDocuments(dataDir),
     notices: new MemoryNotices(),

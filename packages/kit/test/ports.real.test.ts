@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
-import { Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { kafkaTopicConfig, newEvent } from '@agora/contracts/events';
 import mongoose from 'mongoose';
 import {
   cacheContract,
@@ -70,6 +71,7 @@ describeWithService('KAFKA_BROKERS', 'Kafka', (brokerList) => {
       return {
         publish: (topic, batch) => (topics.add(topic), events.publish(topic, batch)),
         subscribe: (options) => (options.topics.forEach((t) => topics.add(t)), events.subscribe(options)),
+        backlog: (group, list) => events.backlog(group, list),
         close: async () => {
           await events.close();
           const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
@@ -81,6 +83,34 @@ describeWithService('KAFKA_BROKERS', 'Kafka', (brokerList) => {
     },
     60_000,
   );
+
+  it('creates topics with the settings the catalogue gives them (history kept for replays)', async () => {
+    expect(kafkaTopicConfig('forum.posts')).toMatchObject({ 'cleanup.policy': 'compact', 'retention.ms': '-1' });
+    // Relations are changes keyed by the actor: compacting would drop all but someone's last.
+    expect(kafkaTopicConfig('users.relations')).toEqual({ 'cleanup.policy': 'delete', 'retention.ms': '-1' });
+    const topic = `retention.${randomUUID()}`;
+    const events = new KafkaEventLog({
+      brokers,
+      clientId: 'kit-test',
+      log,
+      topicConfig: (name) => (name === topic ? kafkaTopicConfig('forum.posts') : {}),
+    });
+    const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await events.publish(topic, [newEvent({ type: 't', source: 'test', subject: 's', data: {} })]);
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy', 'retention.ms'] }],
+      });
+      const settings = Object.fromEntries(resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
+      expect(settings).toEqual({ 'cleanup.policy': 'compact', 'retention.ms': '-1' });
+    } finally {
+      await events.close();
+      await admin.deleteTopics({ topics: [topic] });
+      await admin.disconnect();
+    }
+  }, 60_000);
 });
 
 describeWithService('AMQP_URL', 'RabbitMQ', (url) => {

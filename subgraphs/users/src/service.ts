@@ -17,7 +17,7 @@ export const usersService: ServiceDefinition = {
       { service: 'users', migrations },
     );
     const { db, outbox } = store;
-    const profiles = new ProfileStore(db);
+    const profiles = new ProfileStore(db, outbox);
     const relations = new RelationStore(db, outbox, profiles);
     const registrations = await consumeRegistrations(db, runtime.infra.events, profiles, runtime.log);
     const server = await serveSubgraph<Context>(runtime, {

@@ -28,6 +28,7 @@ function usersSuite(database: () => Promise<{ url?: string; drop: () => Promise<
   let bearer: (viewer: { id: string; roles: ('user' | 'admin')[] }) => Promise<string>;
   let drop: () => Promise<void>;
   const relations: EventEnvelope[] = [];
+  const profileEvents: EventEnvelope[] = [];
 
   const as = async (id: string) => ({ authorization: await bearer({ id, roles: ['user'] }) });
   const call = <D = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, viewer?: string) =>
@@ -86,6 +87,12 @@ function usersSuite(database: () => Promise<{ url?: string; drop: () => Promise<
       topics: ['users.relations'],
       fromBeginning: true,
       handle: async (event) => void relations.push(event),
+    });
+    await infra.events.subscribe({
+      group: 'users-test-profiles',
+      topics: ['users.profiles'],
+      fromBeginning: true,
+      handle: async (event) => void profileEvents.push(event),
     });
   }, 60_000);
   afterAll(async () => {
@@ -357,6 +364,20 @@ function usersSuite(database: () => Promise<{ url?: string; drop: () => Promise<
     const me2 = await call<{ me: { displayName: string; bio: string } }>(`{ me { displayName bio } }`, {}, me);
     expect(me2.data!.me).toEqual({ displayName: 'Ed Itor', bio: '' });
     expect(codes(await call(`{ user { id } }`))).toEqual(['BAD_USER_INPUT']);
+    // Each accepted edit, and only those, is announced with the whole profile (search reads it).
+    await waitFor('two profile events', () => profileEvents.filter((e) => e.subject === me).length >= 2);
+    await sleep(100);
+    const mine = profileEvents.filter((e) => e.subject === me);
+    expect(mine.map((e) => [e.type, e.data])).toEqual([
+      [
+        'user.profile-updated',
+        { userId: me, handle: 'editor', displayName: 'Ed Itor', bio: 'Writes things.', createdAt: expect.any(String), updatedAt: expect.any(String) },
+      ],
+      [
+        'user.profile-updated',
+        { userId: me, handle: 'editor', displayName: 'Ed Itor', bio: '', createdAt: expect.any(String), updatedAt: expect.any(String) },
+      ],
+    ]);
   });
 }
 

@@ -1,6 +1,8 @@
 export * from './envelope';
 export * from './define';
 export * from './catalogue';
+export * from './profiles';
+export * from './retention';
 import { EVENTS, NOTICES } from './catalogue';
 import type { EventDefinition, NoticeDefinition } from './define';
 

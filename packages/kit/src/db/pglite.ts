@@ -1,8 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { PGlite, types, type PGliteInterface } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 
+/**
+ * pg_trgm ships with PGlite as a separate bundle: loading it makes `CREATE EXTENSION pg_trgm`
+ * available (search's typo tolerance); a database that does not create it pays nothing more.
+ */
 const OPTIONS = {
   serializers: { [types.BOOL]: (v: unknown) => (v === true || v === 'true' ? 'TRUE' : 'FALSE') },
+  extensions: { pg_trgm },
 };
 
 /**

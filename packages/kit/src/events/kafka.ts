@@ -9,6 +9,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import type { Checkable } from '../health';
+import { kafkaTopicConfig } from '@agora/contracts/events';
 import type { Logger } from '../log';
 import { metrics } from '../metrics';
 import { sleep } from '../time';
@@ -24,6 +25,8 @@ export interface KafkaEventLogOptions {
   partitions?: number;
   /** Replicas of a topic this adapter creates (default: the broker's default.replication.factor). */
   replicationFactor?: number;
+  /** Settings of a topic this adapter creates (default: the catalogue's retention, `kafkaTopicConfig`). */
+  topicConfig?: (topic: string) => Record<string, string>;
 }
 
 const RETRY_BASE_MS = 100;
@@ -158,6 +161,22 @@ export class KafkaEventLog implements EventLog, Checkable {
     };
   }
 
+  async backlog(group: string, topics: string[]): Promise<number> {
+    await this.ensureTopics(topics);
+    await this.connectedAdmin();
+    const committed = await this.admin.fetchOffsets({ groupId: group, topics });
+    let total = 0;
+    for (const topic of topics) {
+      const ends = await this.admin.fetchTopicOffsets(topic);
+      const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
+      for (const { partition, high, low } of ends) {
+        const offset = Number(done.find((p) => p.partition === partition)?.offset ?? -1);
+        total += Number(high) - (offset >= 0 ? Math.max(offset, Number(low)) : Number(low));
+      }
+    }
+    return total;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.members].map((m) => m.stop()));
     this.members.clear();
@@ -207,6 +226,12 @@ export class KafkaEventLog implements EventLog, Checkable {
             topic,
             numPartitions: this.options.partitions ?? 3,
             replicationFactor: this.options.replicationFactor ?? -1,
+            configEntries: Object.entries((this.options.topicConfig ?? kafkaTopicConfig)(topic)).map(
+              ([name, value]) => ({
+                name,
+                value,
+              }),
+            ),
           })),
         });
       });

@@ -23,5 +23,11 @@ export interface Consumer {
 export interface EventLog {
   publish(topic: string, events: EventEnvelope[]): Promise<void>;
   subscribe(options: ConsumerOptions): Promise<Consumer>;
+  /**
+   * How many events on `topics` the group has not consumed yet (committed offsets against
+   * the end of each topic); a group that never committed on a topic counts all of it.
+   * A read model replaying history (a rebuild) is caught up when this reaches 0.
+   */
+  backlog(group: string, topics: string[]): Promise<number>;
   close(): Promise<void>;
 }

@@ -1,7 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { sqlRows } from '@agora/kit/db/sql';
 import { isUuid } from '@agora/kit/ids';
+import type { Outbox } from '@agora/kit/outbox';
 import { eventually } from '@agora/kit/replica';
 import type { ProfileChanges } from '../domain/profile';
+import { profileUpdated, TOPICS } from '../events/topics';
 
 /** A profile as stored; the GraphQL User maps to it (codegen mapper). */
 export interface ProfileRecord {
@@ -39,7 +42,10 @@ export const toProfile = (row: ProfileRow): ProfileRecord => ({
 
 /** Profiles: created from auth's registrations, edited by their owner. */
 export class ProfileStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
 
   /** One query for a whole batch; ids that are not UUIDs name nobody. */
   async byIds(ids: readonly string[], db: DataSource | EntityManager = this.db): Promise<ProfileRecord[]> {
@@ -93,14 +99,19 @@ export class ProfileStore {
     );
   }
 
-  /** Applies `changes` to the profile; null when it does not exist. */
+  /** Applies `changes` to the profile and emits user.profile-updated; null when it does not exist. */
   async update(id: string, changes: ProfileChanges): Promise<ProfileRecord | null> {
-    // TypeORM answers an UPDATE with [rows, affected row count].
-    const [rows] = (await this.db.query(
-      `UPDATE profiles p SET display_name = COALESCE($2, p.display_name), bio = COALESCE($3, p.bio)
-        WHERE p.id = $1 RETURNING ${PROFILE_COLUMNS}`,
-      [id, changes.displayName ?? null, changes.bio ?? null],
-    )) as [ProfileRow[], number];
-    return rows[0] ? toProfile(rows[0]) : null;
+    return this.outbox.transaction(async (tx, emit) => {
+      const [row] = await sqlRows<ProfileRow>(
+        tx,
+        `UPDATE profiles p SET display_name = COALESCE($2, p.display_name), bio = COALESCE($3, p.bio)
+          WHERE p.id = $1 RETURNING ${PROFILE_COLUMNS}`,
+        [id, changes.displayName ?? null, changes.bio ?? null],
+      );
+      if (!row) return null;
+      const profile = toProfile(row);
+      emit(TOPICS.profiles, profileUpdated(profile));
+      return profile;
+    });
   }
 }

@@ -126,6 +126,23 @@ export function eventLogContract(adapter: string, open: () => Promise<EventLog>,
     );
 
     it(
+      "counts a group's backlog: the events it has not consumed yet",
+      async () => {
+        const group = `g-${randomUUID()}`;
+        await log.publish(topic, [event('k', 1), event('k', 2), event('l', 3)]);
+        expect(await log.backlog(group, [topic])).toBe(3);
+        const seen: EventEnvelope[] = [];
+        const consumer = await consume(group, seen);
+        await waitFor('three events', () => seen.length >= 3, timeoutMs);
+        await waitFor('the backlog to be 0', async () => (await log.backlog(group, [topic])) === 0, timeoutMs);
+        await consumer.stop();
+        await log.publish(topic, [event('k', 4), event('m', 5)]);
+        expect(await log.backlog(group, [topic])).toBe(2);
+      },
+      timeoutMs + 5_000,
+    );
+
+    it(
       'starts a new group at the end unless asked for the beginning',
       async () => {
         await log.publish(topic, [event('o', 1)]);
