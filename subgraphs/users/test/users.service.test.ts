@@ -371,11 +371,25 @@ function usersSuite(database: () => Promise<{ url?: string; drop: () => Promise<
     expect(mine.map((e) => [e.type, e.data])).toEqual([
       [
         'user.profile-updated',
-        { userId: me, handle: 'editor', displayName: 'Ed Itor', bio: 'Writes things.', createdAt: expect.any(String), updatedAt: expect.any(String) },
+        {
+          userId: me,
+          handle: 'editor',
+          displayName: 'Ed Itor',
+          bio: 'Writes things.',
+          createdAt: expect.any(String),
+          updatedAt: expect.any(String),
+        },
       ],
       [
         'user.profile-updated',
-        { userId: me, handle: 'editor', displayName: 'Ed Itor', bio: '', createdAt: expect.any(String), updatedAt: expect.any(String) },
+        {
+          userId: me,
+          handle: 'editor',
+          displayName: 'Ed Itor',
+          bio: '',
+          createdAt: expect.any(String),
+          updatedAt: expect.any(String),
+        },
       ],
     ]);
   });
