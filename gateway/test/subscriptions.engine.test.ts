@@ -274,7 +274,10 @@ describe('subscription engine', () => {
     await world.pictureProcessed(oneId, alice);
     const bobs = randomUUID();
     await world.pictureProcessed(bobs, bob);
-    await waitFor('deliveries', () => mine.length === 1 && watching.length === 1);
+    await waitFor(
+      'deliveries, and nothing in flight',
+      () => mine.length >= 1 && watching.length >= 1 && world.engine['inFlight'] === 0,
+    );
     expect(mine[0]).toEqual({ data: { pictureProcessed: { id: bobs, status: 'READY' } } });
     expect(watching[0]).toEqual({ data: { pictureProcessed: { id: oneId } } });
     expect(world.resolutions.find((r) => r.variables.__subject === bobs)?.viewerId).toBe(bob);
