@@ -21,6 +21,7 @@ export interface RedisCacheOptions {
 
 /** Longest a command may take before it fails (the caller then goes to the database). */
 export const REDIS_COMMAND_TIMEOUT_MS = 500;
+const FIRST_CONNECT_WAIT_MS = 1_000;
 
 /**
  * The cache of distributed mode: Redis, values stored as JSON with a PX time to live.
@@ -32,6 +33,8 @@ export const REDIS_COMMAND_TIMEOUT_MS = 500;
 export class RedisCache implements Cache, Checkable {
   private readonly redis: Redis;
   private down = false;
+  /** Until the first connection, a command waits for it (bounded): no miss just for starting. */
+  private connected?: Promise<void>;
 
   constructor(url: string, options: RedisCacheOptions = {}) {
     const log = options.log;
@@ -55,6 +58,20 @@ export class RedisCache implements Cache, Checkable {
       if (this.down) log?.info('redis reachable again');
       this.down = false;
     });
+    this.connected = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, FIRST_CONNECT_WAIT_MS);
+      timer.unref();
+      this.redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    }).then(() => void (this.connected = undefined));
+  }
+
+  /** The client, once it is connected or FIRST_CONNECT_WAIT_MS after it was made. */
+  private async client(): Promise<Redis> {
+    if (this.connected) await this.connected;
+    return this.redis;
   }
 
   async health(): Promise<void> {
@@ -70,7 +87,7 @@ export class RedisCache implements Cache, Checkable {
   async get<T>(key: string): Promise<T | undefined> {
     let json: string | null;
     try {
-      json = await this.redis.get(key);
+      json = await (await this.client()).get(key);
     } catch (error) {
       metrics.cacheRequests.inc({ result: 'error' });
       throw error;
@@ -80,15 +97,15 @@ export class RedisCache implements Cache, Checkable {
   }
 
   async set(key: string, value: unknown, ttlMs: number): Promise<void> {
-    await this.redis.set(key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
+    await (await this.client()).set(key, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
   }
 
   async delete(...keys: string[]): Promise<void> {
-    if (keys.length > 0) await this.redis.del(...keys);
+    if (keys.length > 0) await (await this.client()).del(...keys);
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
-    return (await this.redis.eval(INCREMENT, 1, key, Math.max(1, Math.round(ttlMs)))) as number;
+    return (await (await this.client()).eval(INCREMENT, 1, key, Math.max(1, Math.round(ttlMs)))) as number;
   }
 
   async close(): Promise<void> {

@@ -53,7 +53,8 @@ export function startSweeper(options: SweeperOptions): { stop(): Promise<void>; 
       warned = true;
     }
   };
-  const schedule = (delayMs = retrying ? RETRY_INTERVAL_MS : options.intervalMs) => {
+  const retryMs = Math.min(RETRY_INTERVAL_MS, options.intervalMs);
+  const schedule = (delayMs = retrying ? retryMs : options.intervalMs) => {
     if (stopped) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
@@ -69,7 +70,7 @@ export function startSweeper(options: SweeperOptions): { stop(): Promise<void>; 
     /** A job just failed to go out: sweep every second until it does. */
     soon: () => {
       retrying = true;
-      if (!running) schedule(RETRY_INTERVAL_MS);
+      if (!running) schedule(retryMs);
     },
     stop: async () => {
       stopped = true;
