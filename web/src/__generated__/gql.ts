@@ -14,86 +14,119 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  mutation Logout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n": typeof types.LogoutDocument,
-    "\n  subscription PictureProcessed($pictureId: ID) {\n    pictureProcessed(pictureId: $pictureId) {\n      ...PictureCardFields\n    }\n  }\n": typeof types.PictureProcessedDocument,
-    "\n  query PictureStatus($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n    }\n  }\n": typeof types.PictureStatusDocument,
-    "\n  mutation UploadPicture($input: UploadPictureInput!) {\n    uploadPicture(input: $input) {\n      ...PictureCardFields\n    }\n  }\n": typeof types.UploadPictureDocument,
-    "\n  fragment UserNameFields on User {\n    id\n    handle\n    displayName\n  }\n": typeof types.UserNameFieldsFragmentDoc,
-    "\n  fragment PostItemFields on Post {\n    id\n    title\n    tags\n    createdAt\n    commentCount\n    author {\n      ...UserNameFields\n    }\n  }\n": typeof types.PostItemFieldsFragmentDoc,
-    "\n  fragment CommentFields on Comment {\n    id\n    body\n    createdAt\n    updatedAt\n    parent {\n      id\n    }\n    author {\n      ...UserNameFields\n    }\n  }\n": typeof types.CommentFieldsFragmentDoc,
-    "\n  fragment PictureCardFields on Picture {\n    id\n    title\n    status\n    thumbnailUrl\n    width\n    height\n    createdAt\n    owner {\n      ...UserNameFields\n    }\n  }\n": typeof types.PictureCardFieldsFragmentDoc,
-    "\n  fragment UserCardFields on User {\n    ...UserNameFields\n    bio\n    followerCount\n  }\n": typeof types.UserCardFieldsFragmentDoc,
-    "\n  query MyProfile {\n    me {\n      ...UserNameFields\n      bio\n    }\n  }\n": typeof types.MyProfileDocument,
-    "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      ...UserNameFields\n      bio\n    }\n  }\n": typeof types.UpdateProfileDocument,
-    "\n  query Followers($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      followers(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.FollowersDocument,
-    "\n  query Following($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      following(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.FollowingDocument,
-    "\n  query PanelPosts($slug: String!, $first: Int!, $after: String) {\n    panel(slug: $slug) {\n      id\n      name\n      description\n      postCount\n      createdBy {\n        ...UserNameFields\n      }\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.PanelPostsDocument,
-    "\n  subscription PanelPostAdded($panelId: ID!) {\n    postAdded(panelId: $panelId) {\n      ...PostItemFields\n    }\n  }\n": typeof types.PanelPostAddedDocument,
-    "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n    }\n  }\n": typeof types.CreatePostDocument,
-    "\n  query Panels($first: Int!, $after: String) {\n    panels(first: $first, after: $after) {\n      edges {\n        node {\n          id\n          slug\n          name\n          description\n          postCount\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.PanelsDocument,
-    "\n  mutation CreatePanel($input: CreatePanelInput!) {\n    createPanel(input: $input) {\n      id\n      slug\n    }\n  }\n": typeof types.CreatePanelDocument,
-    "\n  query Picture($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n      tags\n      url\n      contentType\n      byteSize\n    }\n  }\n": typeof types.PictureDocument,
-    "\n  mutation DeletePicture($id: ID!) {\n    deletePicture(id: $id)\n  }\n": typeof types.DeletePictureDocument,
-    "\n  query Pictures($first: Int!, $after: String, $ownerId: ID, $tag: String) {\n    pictures(first: $first, after: $after, ownerId: $ownerId, tag: $tag) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.PicturesDocument,
-    "\n  query PictureOwner($handle: String!) {\n    user(handle: $handle) {\n      ...UserNameFields\n    }\n  }\n": typeof types.PictureOwnerDocument,
-    "\n  query Post($id: ID!, $first: Int!, $after: String) {\n    post(id: $id) {\n      id\n      title\n      body\n      tags\n      createdAt\n      updatedAt\n      commentCount\n      author {\n        ...UserNameFields\n      }\n      panel {\n        id\n        slug\n        name\n      }\n      comments(first: $first, after: $after) {\n        edges {\n          node {\n            ...CommentFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.PostDocument,
-    "\n  subscription PostCommentAdded($postId: ID!) {\n    commentAdded(postId: $postId) {\n      ...CommentFields\n    }\n  }\n": typeof types.PostCommentAddedDocument,
-    "\n  mutation UpdatePost($id: ID!, $input: UpdatePostInput!) {\n    updatePost(id: $id, input: $input) {\n      id\n      title\n      body\n      tags\n      updatedAt\n    }\n  }\n": typeof types.UpdatePostDocument,
-    "\n  mutation DeletePost($id: ID!) {\n    deletePost(id: $id)\n  }\n": typeof types.DeletePostDocument,
-    "\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) {\n      ...CommentFields\n    }\n  }\n": typeof types.AddCommentDocument,
-    "\n  mutation UpdateComment($id: ID!, $body: String!) {\n    updateComment(id: $id, body: $body) {\n      id\n      body\n      updatedAt\n    }\n  }\n": typeof types.UpdateCommentDocument,
-    "\n  mutation DeleteComment($id: ID!) {\n    deleteComment(id: $id)\n  }\n": typeof types.DeleteCommentDocument,
-    "\n  query Profile($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      bio\n      createdAt\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.ProfileDocument,
-    "\n  query ProfilePictures($userId: ID!) {\n    pictures(first: 8, ownerId: $userId) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n  }\n": typeof types.ProfilePicturesDocument,
-    "\n  mutation Follow($userId: ID!) {\n    follow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n": typeof types.FollowDocument,
-    "\n  mutation Unfollow($userId: ID!) {\n    unfollow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n": typeof types.UnfollowDocument,
-    "\n  mutation Block($userId: ID!) {\n    block(userId: $userId) {\n      id\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n": typeof types.BlockDocument,
-    "\n  mutation Unblock($userId: ID!) {\n    unblock(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n": typeof types.UnblockDocument,
-    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.LoginDocument,
-    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.RegisterDocument,
-    "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    refreshToken\n    expiresIn\n    user {\n      id\n      handle\n      displayName\n    }\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
-    "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.RefreshSessionDocument,
+  '\n  mutation Logout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n': typeof types.LogoutDocument;
+  '\n  subscription PictureProcessed($pictureId: ID) {\n    pictureProcessed(pictureId: $pictureId) {\n      ...PictureCardFields\n    }\n  }\n': typeof types.PictureProcessedDocument;
+  '\n  query PictureStatus($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n    }\n  }\n': typeof types.PictureStatusDocument;
+  '\n  mutation UploadPicture($input: UploadPictureInput!) {\n    uploadPicture(input: $input) {\n      ...PictureCardFields\n    }\n  }\n': typeof types.UploadPictureDocument;
+  '\n  fragment UserNameFields on User {\n    id\n    handle\n    displayName\n  }\n': typeof types.UserNameFieldsFragmentDoc;
+  '\n  fragment PostItemFields on Post {\n    id\n    title\n    tags\n    createdAt\n    commentCount\n    author {\n      ...UserNameFields\n    }\n  }\n': typeof types.PostItemFieldsFragmentDoc;
+  '\n  fragment CommentFields on Comment {\n    id\n    body\n    createdAt\n    updatedAt\n    parent {\n      id\n    }\n    author {\n      ...UserNameFields\n    }\n  }\n': typeof types.CommentFieldsFragmentDoc;
+  '\n  fragment PictureCardFields on Picture {\n    id\n    title\n    status\n    thumbnailUrl\n    width\n    height\n    createdAt\n    owner {\n      ...UserNameFields\n    }\n  }\n': typeof types.PictureCardFieldsFragmentDoc;
+  '\n  fragment UserCardFields on User {\n    ...UserNameFields\n    bio\n    followerCount\n  }\n': typeof types.UserCardFieldsFragmentDoc;
+  '\n  query MyProfile {\n    me {\n      ...UserNameFields\n      bio\n    }\n  }\n': typeof types.MyProfileDocument;
+  '\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      ...UserNameFields\n      bio\n    }\n  }\n': typeof types.UpdateProfileDocument;
+  '\n  query Followers($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      followers(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.FollowersDocument;
+  '\n  query Following($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      following(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.FollowingDocument;
+  '\n  query PanelPosts($slug: String!, $first: Int!, $after: String) {\n    panel(slug: $slug) {\n      id\n      name\n      description\n      postCount\n      createdBy {\n        ...UserNameFields\n      }\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.PanelPostsDocument;
+  '\n  subscription PanelPostAdded($panelId: ID!) {\n    postAdded(panelId: $panelId) {\n      ...PostItemFields\n    }\n  }\n': typeof types.PanelPostAddedDocument;
+  '\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n    }\n  }\n': typeof types.CreatePostDocument;
+  '\n  query Panels($first: Int!, $after: String) {\n    panels(first: $first, after: $after) {\n      edges {\n        node {\n          id\n          slug\n          name\n          description\n          postCount\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n': typeof types.PanelsDocument;
+  '\n  mutation CreatePanel($input: CreatePanelInput!) {\n    createPanel(input: $input) {\n      id\n      slug\n    }\n  }\n': typeof types.CreatePanelDocument;
+  '\n  query Picture($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n      tags\n      url\n      contentType\n      byteSize\n    }\n  }\n': typeof types.PictureDocument;
+  '\n  mutation DeletePicture($id: ID!) {\n    deletePicture(id: $id)\n  }\n': typeof types.DeletePictureDocument;
+  '\n  query Pictures($first: Int!, $after: String, $ownerId: ID, $tag: String) {\n    pictures(first: $first, after: $after, ownerId: $ownerId, tag: $tag) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n': typeof types.PicturesDocument;
+  '\n  query PictureOwner($handle: String!) {\n    user(handle: $handle) {\n      ...UserNameFields\n    }\n  }\n': typeof types.PictureOwnerDocument;
+  '\n  query Post($id: ID!, $first: Int!, $after: String) {\n    post(id: $id) {\n      id\n      title\n      body\n      tags\n      createdAt\n      updatedAt\n      commentCount\n      author {\n        ...UserNameFields\n      }\n      panel {\n        id\n        slug\n        name\n      }\n      comments(first: $first, after: $after) {\n        edges {\n          node {\n            ...CommentFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.PostDocument;
+  '\n  subscription PostCommentAdded($postId: ID!) {\n    commentAdded(postId: $postId) {\n      ...CommentFields\n    }\n  }\n': typeof types.PostCommentAddedDocument;
+  '\n  mutation UpdatePost($id: ID!, $input: UpdatePostInput!) {\n    updatePost(id: $id, input: $input) {\n      id\n      title\n      body\n      tags\n      updatedAt\n    }\n  }\n': typeof types.UpdatePostDocument;
+  '\n  mutation DeletePost($id: ID!) {\n    deletePost(id: $id)\n  }\n': typeof types.DeletePostDocument;
+  '\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) {\n      ...CommentFields\n    }\n  }\n': typeof types.AddCommentDocument;
+  '\n  mutation UpdateComment($id: ID!, $body: String!) {\n    updateComment(id: $id, body: $body) {\n      id\n      body\n      updatedAt\n    }\n  }\n': typeof types.UpdateCommentDocument;
+  '\n  mutation DeleteComment($id: ID!) {\n    deleteComment(id: $id)\n  }\n': typeof types.DeleteCommentDocument;
+  '\n  query Profile($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      bio\n      createdAt\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n': typeof types.ProfileDocument;
+  '\n  query ProfilePictures($userId: ID!) {\n    pictures(first: 8, ownerId: $userId) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n  }\n': typeof types.ProfilePicturesDocument;
+  '\n  mutation Follow($userId: ID!) {\n    follow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n': typeof types.FollowDocument;
+  '\n  mutation Unfollow($userId: ID!) {\n    unfollow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n': typeof types.UnfollowDocument;
+  '\n  mutation Block($userId: ID!) {\n    block(userId: $userId) {\n      id\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n': typeof types.BlockDocument;
+  '\n  mutation Unblock($userId: ID!) {\n    unblock(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n': typeof types.UnblockDocument;
+  '\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n': typeof types.LoginDocument;
+  '\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n': typeof types.RegisterDocument;
+  '\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    refreshToken\n    expiresIn\n    user {\n      id\n      handle\n      displayName\n    }\n  }\n': typeof types.AuthPayloadFieldsFragmentDoc;
+  '\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n': typeof types.RefreshSessionDocument;
 };
 const documents: Documents = {
-    "\n  mutation Logout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n": types.LogoutDocument,
-    "\n  subscription PictureProcessed($pictureId: ID) {\n    pictureProcessed(pictureId: $pictureId) {\n      ...PictureCardFields\n    }\n  }\n": types.PictureProcessedDocument,
-    "\n  query PictureStatus($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n    }\n  }\n": types.PictureStatusDocument,
-    "\n  mutation UploadPicture($input: UploadPictureInput!) {\n    uploadPicture(input: $input) {\n      ...PictureCardFields\n    }\n  }\n": types.UploadPictureDocument,
-    "\n  fragment UserNameFields on User {\n    id\n    handle\n    displayName\n  }\n": types.UserNameFieldsFragmentDoc,
-    "\n  fragment PostItemFields on Post {\n    id\n    title\n    tags\n    createdAt\n    commentCount\n    author {\n      ...UserNameFields\n    }\n  }\n": types.PostItemFieldsFragmentDoc,
-    "\n  fragment CommentFields on Comment {\n    id\n    body\n    createdAt\n    updatedAt\n    parent {\n      id\n    }\n    author {\n      ...UserNameFields\n    }\n  }\n": types.CommentFieldsFragmentDoc,
-    "\n  fragment PictureCardFields on Picture {\n    id\n    title\n    status\n    thumbnailUrl\n    width\n    height\n    createdAt\n    owner {\n      ...UserNameFields\n    }\n  }\n": types.PictureCardFieldsFragmentDoc,
-    "\n  fragment UserCardFields on User {\n    ...UserNameFields\n    bio\n    followerCount\n  }\n": types.UserCardFieldsFragmentDoc,
-    "\n  query MyProfile {\n    me {\n      ...UserNameFields\n      bio\n    }\n  }\n": types.MyProfileDocument,
-    "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      ...UserNameFields\n      bio\n    }\n  }\n": types.UpdateProfileDocument,
-    "\n  query Followers($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      followers(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.FollowersDocument,
-    "\n  query Following($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      following(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.FollowingDocument,
-    "\n  query PanelPosts($slug: String!, $first: Int!, $after: String) {\n    panel(slug: $slug) {\n      id\n      name\n      description\n      postCount\n      createdBy {\n        ...UserNameFields\n      }\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.PanelPostsDocument,
-    "\n  subscription PanelPostAdded($panelId: ID!) {\n    postAdded(panelId: $panelId) {\n      ...PostItemFields\n    }\n  }\n": types.PanelPostAddedDocument,
-    "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n    }\n  }\n": types.CreatePostDocument,
-    "\n  query Panels($first: Int!, $after: String) {\n    panels(first: $first, after: $after) {\n      edges {\n        node {\n          id\n          slug\n          name\n          description\n          postCount\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.PanelsDocument,
-    "\n  mutation CreatePanel($input: CreatePanelInput!) {\n    createPanel(input: $input) {\n      id\n      slug\n    }\n  }\n": types.CreatePanelDocument,
-    "\n  query Picture($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n      tags\n      url\n      contentType\n      byteSize\n    }\n  }\n": types.PictureDocument,
-    "\n  mutation DeletePicture($id: ID!) {\n    deletePicture(id: $id)\n  }\n": types.DeletePictureDocument,
-    "\n  query Pictures($first: Int!, $after: String, $ownerId: ID, $tag: String) {\n    pictures(first: $first, after: $after, ownerId: $ownerId, tag: $tag) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.PicturesDocument,
-    "\n  query PictureOwner($handle: String!) {\n    user(handle: $handle) {\n      ...UserNameFields\n    }\n  }\n": types.PictureOwnerDocument,
-    "\n  query Post($id: ID!, $first: Int!, $after: String) {\n    post(id: $id) {\n      id\n      title\n      body\n      tags\n      createdAt\n      updatedAt\n      commentCount\n      author {\n        ...UserNameFields\n      }\n      panel {\n        id\n        slug\n        name\n      }\n      comments(first: $first, after: $after) {\n        edges {\n          node {\n            ...CommentFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.PostDocument,
-    "\n  subscription PostCommentAdded($postId: ID!) {\n    commentAdded(postId: $postId) {\n      ...CommentFields\n    }\n  }\n": types.PostCommentAddedDocument,
-    "\n  mutation UpdatePost($id: ID!, $input: UpdatePostInput!) {\n    updatePost(id: $id, input: $input) {\n      id\n      title\n      body\n      tags\n      updatedAt\n    }\n  }\n": types.UpdatePostDocument,
-    "\n  mutation DeletePost($id: ID!) {\n    deletePost(id: $id)\n  }\n": types.DeletePostDocument,
-    "\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) {\n      ...CommentFields\n    }\n  }\n": types.AddCommentDocument,
-    "\n  mutation UpdateComment($id: ID!, $body: String!) {\n    updateComment(id: $id, body: $body) {\n      id\n      body\n      updatedAt\n    }\n  }\n": types.UpdateCommentDocument,
-    "\n  mutation DeleteComment($id: ID!) {\n    deleteComment(id: $id)\n  }\n": types.DeleteCommentDocument,
-    "\n  query Profile($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      bio\n      createdAt\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.ProfileDocument,
-    "\n  query ProfilePictures($userId: ID!) {\n    pictures(first: 8, ownerId: $userId) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n  }\n": types.ProfilePicturesDocument,
-    "\n  mutation Follow($userId: ID!) {\n    follow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n": types.FollowDocument,
-    "\n  mutation Unfollow($userId: ID!) {\n    unfollow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n": types.UnfollowDocument,
-    "\n  mutation Block($userId: ID!) {\n    block(userId: $userId) {\n      id\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n": types.BlockDocument,
-    "\n  mutation Unblock($userId: ID!) {\n    unblock(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n": types.UnblockDocument,
-    "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.LoginDocument,
-    "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.RegisterDocument,
-    "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    refreshToken\n    expiresIn\n    user {\n      id\n      handle\n      displayName\n    }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
-    "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n": types.RefreshSessionDocument,
+  '\n  mutation Logout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n': types.LogoutDocument,
+  '\n  subscription PictureProcessed($pictureId: ID) {\n    pictureProcessed(pictureId: $pictureId) {\n      ...PictureCardFields\n    }\n  }\n':
+    types.PictureProcessedDocument,
+  '\n  query PictureStatus($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n    }\n  }\n':
+    types.PictureStatusDocument,
+  '\n  mutation UploadPicture($input: UploadPictureInput!) {\n    uploadPicture(input: $input) {\n      ...PictureCardFields\n    }\n  }\n':
+    types.UploadPictureDocument,
+  '\n  fragment UserNameFields on User {\n    id\n    handle\n    displayName\n  }\n': types.UserNameFieldsFragmentDoc,
+  '\n  fragment PostItemFields on Post {\n    id\n    title\n    tags\n    createdAt\n    commentCount\n    author {\n      ...UserNameFields\n    }\n  }\n':
+    types.PostItemFieldsFragmentDoc,
+  '\n  fragment CommentFields on Comment {\n    id\n    body\n    createdAt\n    updatedAt\n    parent {\n      id\n    }\n    author {\n      ...UserNameFields\n    }\n  }\n':
+    types.CommentFieldsFragmentDoc,
+  '\n  fragment PictureCardFields on Picture {\n    id\n    title\n    status\n    thumbnailUrl\n    width\n    height\n    createdAt\n    owner {\n      ...UserNameFields\n    }\n  }\n':
+    types.PictureCardFieldsFragmentDoc,
+  '\n  fragment UserCardFields on User {\n    ...UserNameFields\n    bio\n    followerCount\n  }\n':
+    types.UserCardFieldsFragmentDoc,
+  '\n  query MyProfile {\n    me {\n      ...UserNameFields\n      bio\n    }\n  }\n': types.MyProfileDocument,
+  '\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      ...UserNameFields\n      bio\n    }\n  }\n':
+    types.UpdateProfileDocument,
+  '\n  query Followers($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      followers(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
+    types.FollowersDocument,
+  '\n  query Following($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      following(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
+    types.FollowingDocument,
+  '\n  query PanelPosts($slug: String!, $first: Int!, $after: String) {\n    panel(slug: $slug) {\n      id\n      name\n      description\n      postCount\n      createdBy {\n        ...UserNameFields\n      }\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
+    types.PanelPostsDocument,
+  '\n  subscription PanelPostAdded($panelId: ID!) {\n    postAdded(panelId: $panelId) {\n      ...PostItemFields\n    }\n  }\n':
+    types.PanelPostAddedDocument,
+  '\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n    }\n  }\n':
+    types.CreatePostDocument,
+  '\n  query Panels($first: Int!, $after: String) {\n    panels(first: $first, after: $after) {\n      edges {\n        node {\n          id\n          slug\n          name\n          description\n          postCount\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n':
+    types.PanelsDocument,
+  '\n  mutation CreatePanel($input: CreatePanelInput!) {\n    createPanel(input: $input) {\n      id\n      slug\n    }\n  }\n':
+    types.CreatePanelDocument,
+  '\n  query Picture($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n      tags\n      url\n      contentType\n      byteSize\n    }\n  }\n':
+    types.PictureDocument,
+  '\n  mutation DeletePicture($id: ID!) {\n    deletePicture(id: $id)\n  }\n': types.DeletePictureDocument,
+  '\n  query Pictures($first: Int!, $after: String, $ownerId: ID, $tag: String) {\n    pictures(first: $first, after: $after, ownerId: $ownerId, tag: $tag) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n':
+    types.PicturesDocument,
+  '\n  query PictureOwner($handle: String!) {\n    user(handle: $handle) {\n      ...UserNameFields\n    }\n  }\n':
+    types.PictureOwnerDocument,
+  '\n  query Post($id: ID!, $first: Int!, $after: String) {\n    post(id: $id) {\n      id\n      title\n      body\n      tags\n      createdAt\n      updatedAt\n      commentCount\n      author {\n        ...UserNameFields\n      }\n      panel {\n        id\n        slug\n        name\n      }\n      comments(first: $first, after: $after) {\n        edges {\n          node {\n            ...CommentFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
+    types.PostDocument,
+  '\n  subscription PostCommentAdded($postId: ID!) {\n    commentAdded(postId: $postId) {\n      ...CommentFields\n    }\n  }\n':
+    types.PostCommentAddedDocument,
+  '\n  mutation UpdatePost($id: ID!, $input: UpdatePostInput!) {\n    updatePost(id: $id, input: $input) {\n      id\n      title\n      body\n      tags\n      updatedAt\n    }\n  }\n':
+    types.UpdatePostDocument,
+  '\n  mutation DeletePost($id: ID!) {\n    deletePost(id: $id)\n  }\n': types.DeletePostDocument,
+  '\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) {\n      ...CommentFields\n    }\n  }\n':
+    types.AddCommentDocument,
+  '\n  mutation UpdateComment($id: ID!, $body: String!) {\n    updateComment(id: $id, body: $body) {\n      id\n      body\n      updatedAt\n    }\n  }\n':
+    types.UpdateCommentDocument,
+  '\n  mutation DeleteComment($id: ID!) {\n    deleteComment(id: $id)\n  }\n': types.DeleteCommentDocument,
+  '\n  query Profile($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      bio\n      createdAt\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n':
+    types.ProfileDocument,
+  '\n  query ProfilePictures($userId: ID!) {\n    pictures(first: 8, ownerId: $userId) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n  }\n':
+    types.ProfilePicturesDocument,
+  '\n  mutation Follow($userId: ID!) {\n    follow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n':
+    types.FollowDocument,
+  '\n  mutation Unfollow($userId: ID!) {\n    unfollow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n':
+    types.UnfollowDocument,
+  '\n  mutation Block($userId: ID!) {\n    block(userId: $userId) {\n      id\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n':
+    types.BlockDocument,
+  '\n  mutation Unblock($userId: ID!) {\n    unblock(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n':
+    types.UnblockDocument,
+  '\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n':
+    types.LoginDocument,
+  '\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n':
+    types.RegisterDocument,
+  '\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    refreshToken\n    expiresIn\n    user {\n      id\n      handle\n      displayName\n    }\n  }\n':
+    types.AuthPayloadFieldsFragmentDoc,
+  '\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n':
+    types.RefreshSessionDocument,
 };
 
 /**
@@ -113,162 +146,241 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Logout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n"): (typeof documents)["\n  mutation Logout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n"];
+export function graphql(
+  source: '\n  mutation Logout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n',
+): (typeof documents)['\n  mutation Logout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription PictureProcessed($pictureId: ID) {\n    pictureProcessed(pictureId: $pictureId) {\n      ...PictureCardFields\n    }\n  }\n"): (typeof documents)["\n  subscription PictureProcessed($pictureId: ID) {\n    pictureProcessed(pictureId: $pictureId) {\n      ...PictureCardFields\n    }\n  }\n"];
+export function graphql(
+  source: '\n  subscription PictureProcessed($pictureId: ID) {\n    pictureProcessed(pictureId: $pictureId) {\n      ...PictureCardFields\n    }\n  }\n',
+): (typeof documents)['\n  subscription PictureProcessed($pictureId: ID) {\n    pictureProcessed(pictureId: $pictureId) {\n      ...PictureCardFields\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PictureStatus($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n    }\n  }\n"): (typeof documents)["\n  query PictureStatus($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n    }\n  }\n"];
+export function graphql(
+  source: '\n  query PictureStatus($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n    }\n  }\n',
+): (typeof documents)['\n  query PictureStatus($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UploadPicture($input: UploadPictureInput!) {\n    uploadPicture(input: $input) {\n      ...PictureCardFields\n    }\n  }\n"): (typeof documents)["\n  mutation UploadPicture($input: UploadPictureInput!) {\n    uploadPicture(input: $input) {\n      ...PictureCardFields\n    }\n  }\n"];
+export function graphql(
+  source: '\n  mutation UploadPicture($input: UploadPictureInput!) {\n    uploadPicture(input: $input) {\n      ...PictureCardFields\n    }\n  }\n',
+): (typeof documents)['\n  mutation UploadPicture($input: UploadPictureInput!) {\n    uploadPicture(input: $input) {\n      ...PictureCardFields\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment UserNameFields on User {\n    id\n    handle\n    displayName\n  }\n"): (typeof documents)["\n  fragment UserNameFields on User {\n    id\n    handle\n    displayName\n  }\n"];
+export function graphql(
+  source: '\n  fragment UserNameFields on User {\n    id\n    handle\n    displayName\n  }\n',
+): (typeof documents)['\n  fragment UserNameFields on User {\n    id\n    handle\n    displayName\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment PostItemFields on Post {\n    id\n    title\n    tags\n    createdAt\n    commentCount\n    author {\n      ...UserNameFields\n    }\n  }\n"): (typeof documents)["\n  fragment PostItemFields on Post {\n    id\n    title\n    tags\n    createdAt\n    commentCount\n    author {\n      ...UserNameFields\n    }\n  }\n"];
+export function graphql(
+  source: '\n  fragment PostItemFields on Post {\n    id\n    title\n    tags\n    createdAt\n    commentCount\n    author {\n      ...UserNameFields\n    }\n  }\n',
+): (typeof documents)['\n  fragment PostItemFields on Post {\n    id\n    title\n    tags\n    createdAt\n    commentCount\n    author {\n      ...UserNameFields\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment CommentFields on Comment {\n    id\n    body\n    createdAt\n    updatedAt\n    parent {\n      id\n    }\n    author {\n      ...UserNameFields\n    }\n  }\n"): (typeof documents)["\n  fragment CommentFields on Comment {\n    id\n    body\n    createdAt\n    updatedAt\n    parent {\n      id\n    }\n    author {\n      ...UserNameFields\n    }\n  }\n"];
+export function graphql(
+  source: '\n  fragment CommentFields on Comment {\n    id\n    body\n    createdAt\n    updatedAt\n    parent {\n      id\n    }\n    author {\n      ...UserNameFields\n    }\n  }\n',
+): (typeof documents)['\n  fragment CommentFields on Comment {\n    id\n    body\n    createdAt\n    updatedAt\n    parent {\n      id\n    }\n    author {\n      ...UserNameFields\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment PictureCardFields on Picture {\n    id\n    title\n    status\n    thumbnailUrl\n    width\n    height\n    createdAt\n    owner {\n      ...UserNameFields\n    }\n  }\n"): (typeof documents)["\n  fragment PictureCardFields on Picture {\n    id\n    title\n    status\n    thumbnailUrl\n    width\n    height\n    createdAt\n    owner {\n      ...UserNameFields\n    }\n  }\n"];
+export function graphql(
+  source: '\n  fragment PictureCardFields on Picture {\n    id\n    title\n    status\n    thumbnailUrl\n    width\n    height\n    createdAt\n    owner {\n      ...UserNameFields\n    }\n  }\n',
+): (typeof documents)['\n  fragment PictureCardFields on Picture {\n    id\n    title\n    status\n    thumbnailUrl\n    width\n    height\n    createdAt\n    owner {\n      ...UserNameFields\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment UserCardFields on User {\n    ...UserNameFields\n    bio\n    followerCount\n  }\n"): (typeof documents)["\n  fragment UserCardFields on User {\n    ...UserNameFields\n    bio\n    followerCount\n  }\n"];
+export function graphql(
+  source: '\n  fragment UserCardFields on User {\n    ...UserNameFields\n    bio\n    followerCount\n  }\n',
+): (typeof documents)['\n  fragment UserCardFields on User {\n    ...UserNameFields\n    bio\n    followerCount\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MyProfile {\n    me {\n      ...UserNameFields\n      bio\n    }\n  }\n"): (typeof documents)["\n  query MyProfile {\n    me {\n      ...UserNameFields\n      bio\n    }\n  }\n"];
+export function graphql(
+  source: '\n  query MyProfile {\n    me {\n      ...UserNameFields\n      bio\n    }\n  }\n',
+): (typeof documents)['\n  query MyProfile {\n    me {\n      ...UserNameFields\n      bio\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      ...UserNameFields\n      bio\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      ...UserNameFields\n      bio\n    }\n  }\n"];
+export function graphql(
+  source: '\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      ...UserNameFields\n      bio\n    }\n  }\n',
+): (typeof documents)['\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      ...UserNameFields\n      bio\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Followers($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      followers(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Followers($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      followers(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+export function graphql(
+  source: '\n  query Followers($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      followers(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query Followers($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      followers(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Following($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      following(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Following($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      following(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+export function graphql(
+  source: '\n  query Following($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      following(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query Following($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      following(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PanelPosts($slug: String!, $first: Int!, $after: String) {\n    panel(slug: $slug) {\n      id\n      name\n      description\n      postCount\n      createdBy {\n        ...UserNameFields\n      }\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PanelPosts($slug: String!, $first: Int!, $after: String) {\n    panel(slug: $slug) {\n      id\n      name\n      description\n      postCount\n      createdBy {\n        ...UserNameFields\n      }\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+export function graphql(
+  source: '\n  query PanelPosts($slug: String!, $first: Int!, $after: String) {\n    panel(slug: $slug) {\n      id\n      name\n      description\n      postCount\n      createdBy {\n        ...UserNameFields\n      }\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query PanelPosts($slug: String!, $first: Int!, $after: String) {\n    panel(slug: $slug) {\n      id\n      name\n      description\n      postCount\n      createdBy {\n        ...UserNameFields\n      }\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription PanelPostAdded($panelId: ID!) {\n    postAdded(panelId: $panelId) {\n      ...PostItemFields\n    }\n  }\n"): (typeof documents)["\n  subscription PanelPostAdded($panelId: ID!) {\n    postAdded(panelId: $panelId) {\n      ...PostItemFields\n    }\n  }\n"];
+export function graphql(
+  source: '\n  subscription PanelPostAdded($panelId: ID!) {\n    postAdded(panelId: $panelId) {\n      ...PostItemFields\n    }\n  }\n',
+): (typeof documents)['\n  subscription PanelPostAdded($panelId: ID!) {\n    postAdded(panelId: $panelId) {\n      ...PostItemFields\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n    }\n  }\n"];
+export function graphql(
+  source: '\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n    }\n  }\n',
+): (typeof documents)['\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Panels($first: Int!, $after: String) {\n    panels(first: $first, after: $after) {\n      edges {\n        node {\n          id\n          slug\n          name\n          description\n          postCount\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Panels($first: Int!, $after: String) {\n    panels(first: $first, after: $after) {\n      edges {\n        node {\n          id\n          slug\n          name\n          description\n          postCount\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+export function graphql(
+  source: '\n  query Panels($first: Int!, $after: String) {\n    panels(first: $first, after: $after) {\n      edges {\n        node {\n          id\n          slug\n          name\n          description\n          postCount\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query Panels($first: Int!, $after: String) {\n    panels(first: $first, after: $after) {\n      edges {\n        node {\n          id\n          slug\n          name\n          description\n          postCount\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreatePanel($input: CreatePanelInput!) {\n    createPanel(input: $input) {\n      id\n      slug\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePanel($input: CreatePanelInput!) {\n    createPanel(input: $input) {\n      id\n      slug\n    }\n  }\n"];
+export function graphql(
+  source: '\n  mutation CreatePanel($input: CreatePanelInput!) {\n    createPanel(input: $input) {\n      id\n      slug\n    }\n  }\n',
+): (typeof documents)['\n  mutation CreatePanel($input: CreatePanelInput!) {\n    createPanel(input: $input) {\n      id\n      slug\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Picture($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n      tags\n      url\n      contentType\n      byteSize\n    }\n  }\n"): (typeof documents)["\n  query Picture($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n      tags\n      url\n      contentType\n      byteSize\n    }\n  }\n"];
+export function graphql(
+  source: '\n  query Picture($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n      tags\n      url\n      contentType\n      byteSize\n    }\n  }\n',
+): (typeof documents)['\n  query Picture($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n      tags\n      url\n      contentType\n      byteSize\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation DeletePicture($id: ID!) {\n    deletePicture(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeletePicture($id: ID!) {\n    deletePicture(id: $id)\n  }\n"];
+export function graphql(
+  source: '\n  mutation DeletePicture($id: ID!) {\n    deletePicture(id: $id)\n  }\n',
+): (typeof documents)['\n  mutation DeletePicture($id: ID!) {\n    deletePicture(id: $id)\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Pictures($first: Int!, $after: String, $ownerId: ID, $tag: String) {\n    pictures(first: $first, after: $after, ownerId: $ownerId, tag: $tag) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Pictures($first: Int!, $after: String, $ownerId: ID, $tag: String) {\n    pictures(first: $first, after: $after, ownerId: $ownerId, tag: $tag) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+export function graphql(
+  source: '\n  query Pictures($first: Int!, $after: String, $ownerId: ID, $tag: String) {\n    pictures(first: $first, after: $after, ownerId: $ownerId, tag: $tag) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query Pictures($first: Int!, $after: String, $ownerId: ID, $tag: String) {\n    pictures(first: $first, after: $after, ownerId: $ownerId, tag: $tag) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PictureOwner($handle: String!) {\n    user(handle: $handle) {\n      ...UserNameFields\n    }\n  }\n"): (typeof documents)["\n  query PictureOwner($handle: String!) {\n    user(handle: $handle) {\n      ...UserNameFields\n    }\n  }\n"];
+export function graphql(
+  source: '\n  query PictureOwner($handle: String!) {\n    user(handle: $handle) {\n      ...UserNameFields\n    }\n  }\n',
+): (typeof documents)['\n  query PictureOwner($handle: String!) {\n    user(handle: $handle) {\n      ...UserNameFields\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Post($id: ID!, $first: Int!, $after: String) {\n    post(id: $id) {\n      id\n      title\n      body\n      tags\n      createdAt\n      updatedAt\n      commentCount\n      author {\n        ...UserNameFields\n      }\n      panel {\n        id\n        slug\n        name\n      }\n      comments(first: $first, after: $after) {\n        edges {\n          node {\n            ...CommentFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Post($id: ID!, $first: Int!, $after: String) {\n    post(id: $id) {\n      id\n      title\n      body\n      tags\n      createdAt\n      updatedAt\n      commentCount\n      author {\n        ...UserNameFields\n      }\n      panel {\n        id\n        slug\n        name\n      }\n      comments(first: $first, after: $after) {\n        edges {\n          node {\n            ...CommentFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+export function graphql(
+  source: '\n  query Post($id: ID!, $first: Int!, $after: String) {\n    post(id: $id) {\n      id\n      title\n      body\n      tags\n      createdAt\n      updatedAt\n      commentCount\n      author {\n        ...UserNameFields\n      }\n      panel {\n        id\n        slug\n        name\n      }\n      comments(first: $first, after: $after) {\n        edges {\n          node {\n            ...CommentFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query Post($id: ID!, $first: Int!, $after: String) {\n    post(id: $id) {\n      id\n      title\n      body\n      tags\n      createdAt\n      updatedAt\n      commentCount\n      author {\n        ...UserNameFields\n      }\n      panel {\n        id\n        slug\n        name\n      }\n      comments(first: $first, after: $after) {\n        edges {\n          node {\n            ...CommentFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription PostCommentAdded($postId: ID!) {\n    commentAdded(postId: $postId) {\n      ...CommentFields\n    }\n  }\n"): (typeof documents)["\n  subscription PostCommentAdded($postId: ID!) {\n    commentAdded(postId: $postId) {\n      ...CommentFields\n    }\n  }\n"];
+export function graphql(
+  source: '\n  subscription PostCommentAdded($postId: ID!) {\n    commentAdded(postId: $postId) {\n      ...CommentFields\n    }\n  }\n',
+): (typeof documents)['\n  subscription PostCommentAdded($postId: ID!) {\n    commentAdded(postId: $postId) {\n      ...CommentFields\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdatePost($id: ID!, $input: UpdatePostInput!) {\n    updatePost(id: $id, input: $input) {\n      id\n      title\n      body\n      tags\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation UpdatePost($id: ID!, $input: UpdatePostInput!) {\n    updatePost(id: $id, input: $input) {\n      id\n      title\n      body\n      tags\n      updatedAt\n    }\n  }\n"];
+export function graphql(
+  source: '\n  mutation UpdatePost($id: ID!, $input: UpdatePostInput!) {\n    updatePost(id: $id, input: $input) {\n      id\n      title\n      body\n      tags\n      updatedAt\n    }\n  }\n',
+): (typeof documents)['\n  mutation UpdatePost($id: ID!, $input: UpdatePostInput!) {\n    updatePost(id: $id, input: $input) {\n      id\n      title\n      body\n      tags\n      updatedAt\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation DeletePost($id: ID!) {\n    deletePost(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeletePost($id: ID!) {\n    deletePost(id: $id)\n  }\n"];
+export function graphql(
+  source: '\n  mutation DeletePost($id: ID!) {\n    deletePost(id: $id)\n  }\n',
+): (typeof documents)['\n  mutation DeletePost($id: ID!) {\n    deletePost(id: $id)\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) {\n      ...CommentFields\n    }\n  }\n"): (typeof documents)["\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) {\n      ...CommentFields\n    }\n  }\n"];
+export function graphql(
+  source: '\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) {\n      ...CommentFields\n    }\n  }\n',
+): (typeof documents)['\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) {\n      ...CommentFields\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdateComment($id: ID!, $body: String!) {\n    updateComment(id: $id, body: $body) {\n      id\n      body\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateComment($id: ID!, $body: String!) {\n    updateComment(id: $id, body: $body) {\n      id\n      body\n      updatedAt\n    }\n  }\n"];
+export function graphql(
+  source: '\n  mutation UpdateComment($id: ID!, $body: String!) {\n    updateComment(id: $id, body: $body) {\n      id\n      body\n      updatedAt\n    }\n  }\n',
+): (typeof documents)['\n  mutation UpdateComment($id: ID!, $body: String!) {\n    updateComment(id: $id, body: $body) {\n      id\n      body\n      updatedAt\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation DeleteComment($id: ID!) {\n    deleteComment(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteComment($id: ID!) {\n    deleteComment(id: $id)\n  }\n"];
+export function graphql(
+  source: '\n  mutation DeleteComment($id: ID!) {\n    deleteComment(id: $id)\n  }\n',
+): (typeof documents)['\n  mutation DeleteComment($id: ID!) {\n    deleteComment(id: $id)\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Profile($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      bio\n      createdAt\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Profile($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      bio\n      createdAt\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+export function graphql(
+  source: '\n  query Profile($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      bio\n      createdAt\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query Profile($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      bio\n      createdAt\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ProfilePictures($userId: ID!) {\n    pictures(first: 8, ownerId: $userId) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n  }\n"): (typeof documents)["\n  query ProfilePictures($userId: ID!) {\n    pictures(first: 8, ownerId: $userId) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n  }\n"];
+export function graphql(
+  source: '\n  query ProfilePictures($userId: ID!) {\n    pictures(first: 8, ownerId: $userId) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n  }\n',
+): (typeof documents)['\n  query ProfilePictures($userId: ID!) {\n    pictures(first: 8, ownerId: $userId) {\n      edges {\n        node {\n          ...PictureCardFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Follow($userId: ID!) {\n    follow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n"): (typeof documents)["\n  mutation Follow($userId: ID!) {\n    follow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n"];
+export function graphql(
+  source: '\n  mutation Follow($userId: ID!) {\n    follow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n',
+): (typeof documents)['\n  mutation Follow($userId: ID!) {\n    follow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Unfollow($userId: ID!) {\n    unfollow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n"): (typeof documents)["\n  mutation Unfollow($userId: ID!) {\n    unfollow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n"];
+export function graphql(
+  source: '\n  mutation Unfollow($userId: ID!) {\n    unfollow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n',
+): (typeof documents)['\n  mutation Unfollow($userId: ID!) {\n    unfollow(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Block($userId: ID!) {\n    block(userId: $userId) {\n      id\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n"): (typeof documents)["\n  mutation Block($userId: ID!) {\n    block(userId: $userId) {\n      id\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n"];
+export function graphql(
+  source: '\n  mutation Block($userId: ID!) {\n    block(userId: $userId) {\n      id\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n',
+): (typeof documents)['\n  mutation Block($userId: ID!) {\n    block(userId: $userId) {\n      id\n      followerCount\n      followingCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Unblock($userId: ID!) {\n    unblock(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n"): (typeof documents)["\n  mutation Unblock($userId: ID!) {\n    unblock(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n"];
+export function graphql(
+  source: '\n  mutation Unblock($userId: ID!) {\n    unblock(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n',
+): (typeof documents)['\n  mutation Unblock($userId: ID!) {\n    unblock(userId: $userId) {\n      id\n      followerCount\n      viewerIsFollowing\n      viewerHasBlocked\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"];
+export function graphql(
+  source: '\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n',
+): (typeof documents)['\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"];
+export function graphql(
+  source: '\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n',
+): (typeof documents)['\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    refreshToken\n    expiresIn\n    user {\n      id\n      handle\n      displayName\n    }\n  }\n"): (typeof documents)["\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    refreshToken\n    expiresIn\n    user {\n      id\n      handle\n      displayName\n    }\n  }\n"];
+export function graphql(
+  source: '\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    refreshToken\n    expiresIn\n    user {\n      id\n      handle\n      displayName\n    }\n  }\n',
+): (typeof documents)['\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    refreshToken\n    expiresIn\n    user {\n      id\n      handle\n      displayName\n    }\n  }\n'];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n"];
+export function graphql(
+  source: '\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n',
+): (typeof documents)['\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n'];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
 }
 
-export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> =
+  TDocumentNode extends DocumentNode<infer TType, any> ? TType : never;
