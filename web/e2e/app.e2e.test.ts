@@ -373,6 +373,24 @@ describeWithChromium('the web app', () => {
     await heading(page).getByText('Panel not found').waitFor();
     await page.goto(`${app.url}/u/nobody_here`);
     await heading(page).getByText('Person not found').waitFor();
+    // A page whose data fails to load says so, under its own heading.
+    await api(app, bob, 'mutation { createPanel(input: { name: "Fragile" }) { id } }');
+    await page.route(/\/graphql(\?|$)/, (route) =>
+      // Queries go as GET (urql's default when they fit in a URL).
+      /PanelPosts/.test(route.request().url() + (route.request().postData() ?? ''))
+        ? route.fulfill({
+            contentType: 'application/json',
+            body: JSON.stringify({ errors: [{ message: 'boom', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }),
+          })
+        : route.continue(),
+    );
+    await page.goto(`${app.url}/p/fragile`);
+    await heading(page).getByText('This page could not be loaded').waitFor();
+    await page
+      .getByRole('alert')
+      .getByText('Something went wrong on our side. Please try again in a moment.')
+      .waitFor();
+    await page.unroute(/\/graphql(\?|$)/);
     // Old hash addresses still lead to their page.
     await page.goto(`${app.url}/#/p/web-panel`);
     await heading(page).getByText('Web Panel').waitFor();

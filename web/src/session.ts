@@ -86,8 +86,11 @@ function adopt(token: string, until: number, who: SessionUser) {
 
 channel?.addEventListener('message', (event: MessageEvent<Message>) => {
   const message = event.data;
-  if (message.type === 'signed-in') adopt(message.accessToken, message.expiresAt, message.user);
-  else if (message.type === 'user' && message.user && user?.id === message.user.id) {
+  if (message.type === 'signed-in') {
+    const switched = user?.id !== message.user?.id;
+    adopt(message.accessToken, message.expiresAt, message.user);
+    if (switched) identityChanged(); // signed in (or as someone else) in another tab
+  } else if (message.type === 'user' && message.user && user?.id === message.user.id) {
     user = message.user;
     notify();
   } else if (message.type === 'signed-out') clear();

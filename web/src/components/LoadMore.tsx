@@ -22,13 +22,14 @@ export function LoadMore({
     if (!auto || !ref.current || typeof IntersectionObserver !== 'function') return;
     const observer = new IntersectionObserver(
       (entries) => {
-        if (entries.some((e) => e.isIntersecting)) latest.current();
+        if (!loading && entries.some((e) => e.isIntersecting)) latest.current();
       },
       { rootMargin: '400px' },
     );
     observer.observe(ref.current);
     return () => observer.disconnect();
-  }, [auto]);
+    // Observed afresh after each load: a button still in view asks for the next page at once.
+  }, [auto, loading]);
   return (
     <div className="load-more">
       <button ref={ref} type="button" className="secondary" onClick={onMore} disabled={loading}>

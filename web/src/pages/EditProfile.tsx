@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../__generated__';
 import { FormErrors, TextField, useForm } from '../components/form';
+import { PageError } from '../components/PageError';
 import { Skeleton } from '../components/Skeleton';
-import { describeError } from '../errors';
 import { LIMITS, lengthProblem } from '../limits';
 import { paths } from '../paths';
 import { Link, PageHeading } from '../router';
@@ -42,7 +42,7 @@ export default function EditProfile() {
     );
   }
   if (fetching && !data) return <Skeleton lines={4} />;
-  if (!data?.me) return <FormErrors messages={describeError(error).general} />;
+  if (!data?.me) return <PageError error={error} />;
   return <ProfileForm me={data.me} />;
 }
 

@@ -1,9 +1,8 @@
 import { EmptyState } from '../components/EmptyState';
-import { FormErrors } from '../components/form';
 import { LoadMore } from '../components/LoadMore';
+import { PageError } from '../components/PageError';
 import { Skeleton } from '../components/Skeleton';
 import { useConnection } from '../connection';
-import { describeError } from '../errors';
 import { graphql } from '../__generated__';
 import { paths } from '../paths';
 import { Link, PageHeading, useLocation, type PageProps } from '../router';
@@ -58,7 +57,7 @@ function Followers({ params, search }: PageProps) {
   const list = useConnection(FollowersQuery, { handle }, (data) => data.user?.followers, { pageSize: 30 });
   const user = list.data?.user;
   if (list.loading) return <Skeleton lines={2} count={4} />;
-  if (list.error && !user) return <FormErrors messages={describeError(list.error).general} />;
+  if (list.error && !user) return <PageError error={list.error} />;
   if (!user) return <NotFound params={params} search={search} what="user" />;
   return (
     <People
@@ -77,7 +76,7 @@ function Following({ params, search }: PageProps) {
   const list = useConnection(FollowingQuery, { handle }, (data) => data.user?.following, { pageSize: 30 });
   const user = list.data?.user;
   if (list.loading) return <Skeleton lines={2} count={4} />;
-  if (list.error && !user) return <FormErrors messages={describeError(list.error).general} />;
+  if (list.error && !user) return <PageError error={list.error} />;
   if (!user) return <NotFound params={params} search={search} what="user" />;
   return (
     <People

@@ -6,9 +6,9 @@ import { EmptyState } from '../components/EmptyState';
 import { FormErrors, TextField, useForm } from '../components/form';
 import { LoadMore } from '../components/LoadMore';
 import { PostList } from '../components/PostList';
+import { PageError } from '../components/PageError';
 import { Skeleton } from '../components/Skeleton';
 import { useConnection } from '../connection';
-import { describeError } from '../errors';
 import { LIMITS, lengthProblem, parseTags, tagsProblem } from '../limits';
 import { paths } from '../paths';
 import { Link, PageHeading, navigate, type PageProps } from '../router';
@@ -67,7 +67,7 @@ export default function PanelPage({ params, search }: PageProps) {
   );
 
   if (posts.loading) return <Skeleton lines={3} count={4} />;
-  if (posts.error && !panel) return <FormErrors messages={describeError(posts.error).general} />;
+  if (posts.error && !panel) return <PageError error={posts.error} />;
   if (!panel) return <NotFound params={params} search={search} what="panel" />;
 
   const loaded = new Set(posts.nodes.map((p) => p.id));

@@ -6,6 +6,7 @@ import { ConfirmButton } from '../components/ConfirmButton';
 import { FormErrors } from '../components/form';
 import { ProcessingWatch } from '../components/PictureGrid';
 import { RelativeTime } from '../components/RelativeTime';
+import { PageError } from '../components/PageError';
 import { Skeleton } from '../components/Skeleton';
 import { Tags } from '../components/Tags';
 import { describeError } from '../errors';
@@ -50,7 +51,7 @@ export default function PicturePage({ params, search }: PageProps) {
   const onProcessed = useCallback((p: PictureCardFieldsFragment) => setProcessed(p), []);
 
   if (fetching && !data) return <Skeleton lines={6} />;
-  if (error && !data) return <FormErrors messages={describeError(error).general} />;
+  if (error && !data) return <PageError error={error} />;
   const loaded = data?.picture;
   if (!loaded) return <NotFound params={params} search={search} what="picture" />;
   const picture = { ...loaded, ...(processed ?? {}) };

@@ -7,6 +7,7 @@ import { EmptyState } from '../components/EmptyState';
 import { FormErrors, TextField, useForm } from '../components/form';
 import { LoadMore } from '../components/LoadMore';
 import { RelativeTime } from '../components/RelativeTime';
+import { PageError } from '../components/PageError';
 import { Skeleton } from '../components/Skeleton';
 import { Tags } from '../components/Tags';
 import { useConnection } from '../connection';
@@ -123,7 +124,7 @@ export default function PostPage({ params, search }: PageProps) {
   const [deleted, setDeleted] = useState<ReadonlySet<string>>(new Set());
 
   if (comments.loading) return <Skeleton lines={5} count={2} />;
-  if (comments.error && !post) return <FormErrors messages={describeError(comments.error).general} />;
+  if (comments.error && !post) return <PageError error={comments.error} />;
   if (!post) return <NotFound params={params} search={search} what="post" />;
 
   // Oldest first; loaded, live and own comments merged by id; deleted ones left out.

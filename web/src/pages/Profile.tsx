@@ -9,6 +9,7 @@ import { LoadMore } from '../components/LoadMore';
 import { PictureGrid } from '../components/PictureGrid';
 import { PostList } from '../components/PostList';
 import { RelativeTime } from '../components/RelativeTime';
+import { PageError } from '../components/PageError';
 import { Skeleton } from '../components/Skeleton';
 import { useConnection } from '../connection';
 import { describeError } from '../errors';
@@ -107,7 +108,7 @@ export default function Profile({ params, search }: PageProps) {
   const user = posts.data?.user;
 
   if (posts.loading) return <Skeleton lines={4} count={3} />;
-  if (posts.error && !user) return <FormErrors messages={describeError(posts.error).general} />;
+  if (posts.error && !user) return <PageError error={posts.error} />;
   if (!user) return <NotFound params={params} search={search} what="user" />;
   const self = session.user?.id === user.id;
 
