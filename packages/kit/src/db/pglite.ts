@@ -1,4 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { PGlite, types, type PGliteInterface } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 
@@ -12,20 +15,42 @@ const OPTIONS = {
 };
 
 /**
- * New in-memory databases (tests, throwaway stacks) start as clones of one blank database
- * made once per process instead of each running initdb (a third of the cost). On disk the
- * process's services share one instance (below), so a first `npm start` runs initdb once
- * and keeps no template in memory.
+ * New in-memory databases (tests, throwaway stacks) start from a dump of one blank database
+ * instead of each running initdb (several seconds of CPU). The dump is made once per machine
+ * and kept in the temp folder, one file per PGlite version, so every process (each test
+ * worker, each restart) reuses it. On disk the process's services share one instance (below):
+ * a new folder starts from the dump when there is one, else runs initdb once.
  */
-let template: Promise<PGlite> | undefined;
-const blank = () => (template ??= PGlite.create(OPTIONS));
+const dumpFile = () => {
+  const entry = require.resolve('@electric-sql/pglite');
+  const { version } = JSON.parse(readFileSync(join(dirname(entry), '../package.json'), 'utf8')) as { version: string };
+  return join(tmpdir(), `agora-pglite-blank-${version}.tar`);
+};
+let templateDump: Promise<Blob> | undefined;
+const blankDump = () => (templateDump ??= cachedBlankDump());
+
+async function cachedBlankDump(): Promise<Blob> {
+  const file = dumpFile();
+  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  const dump = await (await PGlite.create(OPTIONS)).dumpDataDir('none');
+  try {
+    // Whole or not at all: another process may be writing the same file.
+    const partial = `${file}.${process.pid}`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, file);
+  } catch {
+    // No cache (a read-only temp folder): the next process runs initdb again.
+  }
+  return dump;
+}
 
 async function blankInMemory(): Promise<PGliteInterface> {
-  return (await blank()).clone();
+  return PGlite.create({ ...OPTIONS, loadDataDir: await blankDump() });
 }
 
 async function onDisk(dataDir: string): Promise<PGliteInterface> {
-  return PGlite.create(dataDir, OPTIONS);
+  if (existsSync(join(dataDir, 'PG_VERSION')) || !existsSync(dumpFile())) return PGlite.create(dataDir, OPTIONS);
+  return PGlite.create(dataDir, { ...OPTIONS, loadDataDir: await blankDump() });
 }
 
 /**
