@@ -18,9 +18,9 @@ module.exports = {
   },
   // ESM-only dependencies are compiled to CommonJS like our own code.
   transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
-  // Per test and per hook. Generous: on a 2-core machine shared with other work, starting a
-  // service (PGlite's first initdb in a worker) alone has taken over 30 s.
-  testTimeout: 60_000,
+  // Per test and per hook. Generous: on a 2-core machine shared with other work (load 20+),
+  // starting one service has taken over 60 s; an idle machine needs a few seconds.
+  testTimeout: 120_000,
   // Chosen for CI's 2 cores, not left to jest's default (cores - 1 = one worker): the e2e files
   // spend much of their time waiting on servers, so two files in parallel keep both cores busy.
   maxWorkers: 2,

@@ -1,6 +1,6 @@
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
 import type { EventEnvelope } from '@agora/kit/events/port';
-import { waitFor, codes, gql, type GraphQLResponse } from '@agora/kit/testing';
+import { waitFor, codes, gql, type GraphQLResponse, STACK_START_TIMEOUT_MS } from '@agora/kit/testing';
 import { startEmbeddedStack, type EmbeddedStack } from '../src/stack';
 
 interface Account {
@@ -133,7 +133,7 @@ describe('forum and comments through the gateway', () => {
     alice = await register('alice');
     bob = await register('bob');
     carol = await register('carol');
-  }, 120_000);
+  }, STACK_START_TIMEOUT_MS);
   afterAll(() => stack?.close());
 
   it('creates a panel, a post, a comment and a reply, then reads them all in one request', async () => {

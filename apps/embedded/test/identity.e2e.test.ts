@@ -18,7 +18,7 @@ import { ACCESS_TOKEN } from '@agora/kit/auth';
 import { openDatabase } from '@agora/kit/db/datasource';
 import type { EventEnvelope } from '@agora/kit/events/port';
 import { outboxMigrations } from '@agora/kit/outbox';
-import { sleep, waitFor, codes, gql, type GraphQLResponse } from '@agora/kit/testing';
+import { sleep, waitFor, codes, gql, type GraphQLResponse, STACK_START_TIMEOUT_MS } from '@agora/kit/testing';
 import { startEmbeddedStack, type EmbeddedStack } from '../src/stack';
 
 const PASSWORD = 'Correct-horse-battery-9';
@@ -109,7 +109,7 @@ describe('identity through the gateway', () => {
       fromBeginning: true,
       handle: async (event) => void registered.push(event),
     });
-  }, 120_000);
+  }, STACK_START_TIMEOUT_MS);
   afterAll(async () => {
     delete process.env.ADMIN_EMAILS;
     await stack?.close();

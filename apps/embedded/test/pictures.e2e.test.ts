@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { waitFor, codes, gql } from '@agora/kit/testing';
+import { waitFor, codes, gql, STACK_START_TIMEOUT_MS } from '@agora/kit/testing';
 import { startEmbeddedStack, type EmbeddedStack } from '../src/stack';
 import { wsClient, wsSubscribe, type Received } from '../../../gateway/test/subscription-clients';
 
@@ -61,7 +61,7 @@ describe('pictures through the gateway', () => {
     stack = await startEmbeddedStack({ dataDir, gatewayPort: 0, subgraphPort: () => 0 });
     url = stack.gateway.graphqlUrl;
     origin = stack.gateway.url;
-  }, 120_000);
+  }, STACK_START_TIMEOUT_MS);
   afterAll(() => stack?.close());
 
   it('takes a real PNG from PROCESSING to READY; its URLs serve bytes of the stated size', async () => {

@@ -11,7 +11,7 @@ import { startGateway } from '@agora/gateway/gateway';
 import { createLogger } from '@agora/kit/log';
 import { REPO_ROOT } from '@agora/kit/paths';
 import type { EventEnvelope } from '@agora/kit/events/port';
-import { waitFor, codes, gql } from '@agora/kit/testing';
+import { waitFor, codes, gql, STACK_START_TIMEOUT_MS } from '@agora/kit/testing';
 import { startEmbeddedStack, type EmbeddedStack } from '../src/stack';
 
 /** The embedded stack on free ports, driven through the gateway like any HTTP client. */
@@ -45,7 +45,7 @@ describe('embedded stack through the gateway', () => {
       { input: { email: 'panels@example.com', password: 'Correct-horse-battery-9', handle: 'panel_maker' } },
     );
     authorization = `Bearer ${registered.data!.register.accessToken}`;
-  }, 120_000);
+  }, STACK_START_TIMEOUT_MS);
   afterAll(() => stack?.close());
 
   it('runs every registered subgraph, and the gateway serves the Query fields of each', async () => {
@@ -273,12 +273,16 @@ describe('embedded stack through the gateway', () => {
     for (const service of stack.services) expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
   });
 
-  it('keeps data across a restart', async () => {
-    const before = await panelCount();
-    await stack.close();
-    await start();
-    expect(await panelCount()).toBe(before);
-    const again = await gql<{ panel: { name: string } }>(url, '{ panel(slug: "general-chat") { name } }');
-    expect(again.data!.panel.name).toBe('General Chat');
-  }, 120_000);
+  it(
+    'keeps data across a restart',
+    async () => {
+      const before = await panelCount();
+      await stack.close();
+      await start();
+      expect(await panelCount()).toBe(before);
+      const again = await gql<{ panel: { name: string } }>(url, '{ panel(slug: "general-chat") { name } }');
+      expect(again.data!.panel.name).toBe('General Chat');
+    },
+    STACK_START_TIMEOUT_MS,
+  );
 });

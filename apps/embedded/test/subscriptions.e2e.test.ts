@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedStack, type EmbeddedStack } from '@agora/embedded/stack';
-import { sleep, waitFor, gql } from '@agora/kit/testing';
+import { sleep, waitFor, gql, STACK_START_TIMEOUT_MS } from '@agora/kit/testing';
 import {
   curlSse,
   sseClient,
@@ -112,7 +112,7 @@ describe('subscriptions through the gateway', () => {
     other = await signUp('sub_other');
     general = await createPanel('Subscriptions General');
     photos = await createPanel('Subscriptions Photos');
-  }, 120_000);
+  }, STACK_START_TIMEOUT_MS);
   afterAll(async () => {
     for (const client of clients) await client.dispose();
     await stack?.close();

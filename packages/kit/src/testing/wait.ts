@@ -4,6 +4,12 @@ import { sleep } from '../time';
 
 export { sleep };
 
+/**
+ * How long a hook may take to start a whole stack (every subgraph's database, the gateway,
+ * a few argon2 registrations). Seconds on an idle machine; minutes when the 2 cores are shared.
+ */
+export const STACK_START_TIMEOUT_MS = 300_000;
+
 /** Polls until `check` returns a truthy value; fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
