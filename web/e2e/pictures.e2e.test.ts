@@ -2,6 +2,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { waitFor } from '@agora/kit/testing';
 import {
+  DESKTOP,
+  PHONE,
   api,
   checkPage,
   describeWithChromium,
@@ -49,16 +51,21 @@ describeWithChromium('pictures in the web app', () => {
     app = await startApp();
     [ada, bob] = await Promise.all([registerUser(app, 'ada', 'Ada Lovelace'), registerUser(app, 'bob', 'Bob Builder')]);
     const image = (await png(64, 48, '#3a7bd5')).toString('base64');
-    // One page and a bit of Bob's pictures, every third tagged "cats".
-    for (let i = 0; i < PAGE_SIZE + 2; i++) {
-      await api(app, bob, UPLOAD, {
-        input: {
-          title: `Bob ${i}`,
-          tags: i % 3 === 0 ? ['cats'] : ['dogs'],
-          contentType: 'image/png',
-          dataBase64: image,
-        },
-      });
+    // One page and a bit of Bob's pictures, every third tagged "cats"; four at a time, in order ("Bob 25" is among the newest).
+    for (let batch = 0; batch < PAGE_SIZE + 2; batch += 4) {
+      const numbers = Array.from({ length: 4 }, (_, n) => batch + n).filter((n) => n < PAGE_SIZE + 2);
+      await Promise.all(
+        numbers.map((n) =>
+          api(app, bob, UPLOAD, {
+            input: {
+              title: `Bob ${n}`,
+              tags: n % 3 === 0 ? ['cats'] : ['dogs'],
+              contentType: 'image/png',
+              dataBase64: image,
+            },
+          }),
+        ),
+      );
     }
     await waitFor('the seeded thumbnails', async () => {
       const { pictures } = await api<{ pictures: { edges: { node: { status: string } }[] } }>(
@@ -84,15 +91,24 @@ describeWithChromium('pictures in the web app', () => {
     await cards(page)
       .nth(PAGE_SIZE - 1)
       .waitFor();
-    expect(await cards(page).count()).toBe(PAGE_SIZE);
     expect(await cards(page).first().getByRole('img').getAttribute('src')).toMatch(/^\/media\/pictures\/.+\/thumbnail/);
     await checkPage(page, 'pictures');
-    // Infinite scroll: reaching the end loads the next page.
-    await page.getByRole('button', { name: 'More pictures' }).scrollIntoViewIfNeeded();
+
+    // Infinite scroll, on a phone where the end of the first page is far below: nothing more
+    // loads until the reader scrolls there, then the next page does, without a click.
+    await page.setViewportSize(PHONE);
+    await page.goto(`${app.url}/pictures`);
+    await cards(page)
+      .nth(PAGE_SIZE - 1)
+      .waitFor();
+    await page.getByRole('button', { name: 'More pictures' }).waitFor();
+    expect(await cards(page).count()).toBe(PAGE_SIZE);
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await cards(page)
       .nth(PAGE_SIZE + 1)
       .waitFor();
     expect(await cards(page).count()).toBe(PAGE_SIZE + 2);
+    await page.setViewportSize(DESKTOP);
 
     const filters = page.getByRole('search', { name: 'Filter pictures' });
     await filters.getByLabel('Tag').fill('cats');

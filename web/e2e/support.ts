@@ -84,7 +84,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppUnd
     errors,
     async context(options = {}) {
       const context = await browser.newContext({ viewport: DESKTOP, ...options });
-      context.setDefaultTimeout(10_000);
+      context.setDefaultTimeout(15_000);
       context.on('page', (page) => recordErrors(page, errors));
       contexts.push(context);
       return context;
