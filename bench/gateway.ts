@@ -415,6 +415,7 @@ async function benchMode(mode: 'embedded' | 'distributed') {
           (results[workload.name]![t.name] ??= []).push(result);
           log(
             `${mode} ${workload.name} round ${round} ${t.name.padEnd(14)} ${String(load.rps).padStart(8)} rps  p50 ${load.p50Ms} ms  p95 ${load.p95Ms} ms  p99 ${load.p99Ms} ms  errors ${load.errors}` +
+              (load.errorExample ? `  first error: ${load.errorExample.slice(0, 300)}` : '') +
               (load.staleReads !== undefined ? `  stale ${load.staleReads}/${load.reads}` : '') +
               `  gw cpu ${result.gatewayCpuMsPerRequest ?? '-'} ms/req  subgraphs ${result.subgraphCpuMsPerRequest} ms/req  subgraph reqs/op ${result.subgraphRequestsPerOperation}` +
               (result.sqlReadsPerOperation !== undefined ? `  sql/op ${result.sqlReadsPerOperation}` : ''),

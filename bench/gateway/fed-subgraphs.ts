@@ -64,7 +64,8 @@ const SUBGRAPHS = {
           ...ref,
           inStock: Number(ref.upc) % 3 !== 0,
         }),
-        shippingEstimate: (p: { price?: number; weight?: number }) => ((p.price ?? 0) > 1000 ? 0 : (p.weight ?? 0) / 2),
+        shippingEstimate: (p: { price?: number; weight?: number }) =>
+          (p.price ?? 0) > 1000 ? 0 : Math.round((p.weight ?? 0) / 2),
       },
     },
   },

@@ -51,6 +51,8 @@ export interface LoadResult {
   p95Ms: number;
   p99Ms: number;
   errors: number;
+  /** The first failed response's body (start), to tell what went wrong. */
+  errorExample?: string;
   reads?: number;
   writes?: number;
   staleReads?: number;
@@ -98,6 +100,7 @@ function run(job: FixedJob | MixedJob): Promise<LoadResult> {
   }
   const latencies: number[] = [];
   let errors = 0;
+  let errorExample: string | undefined;
   let reads = 0;
   let writes = 0;
   let bytes = 0;
@@ -214,7 +217,10 @@ function run(job: FixedJob | MixedJob): Promise<LoadResult> {
               latencies.push(Number(process.hrtime.bigint() - context.startedAt!) / 1e6);
               bytes += body.length;
               const failed = status !== 200 || body.includes('"errors"');
-              if (failed) errors += 1;
+              if (failed) {
+                errors += 1;
+                errorExample ??= `${status} ${body.slice(0, 500)}`;
+              }
               if (job.kind !== 'mixed') return;
               if (context.isWrite) {
                 writes += 1;
@@ -240,6 +246,7 @@ function run(job: FixedJob | MixedJob): Promise<LoadResult> {
           p95Ms: round(percentile(sorted, 95)),
           p99Ms: round(percentile(sorted, 99)),
           errors,
+          errorExample,
           ...(job.kind === 'mixed'
             ? { reads, writes, staleReads: stale.length, staleExamples: stale.slice(0, 5) }
             : {}),
