@@ -15,6 +15,13 @@ export const paths = {
   followers: (handle: string) => `/u/${seg(handle)}/followers`,
   following: (handle: string) => `/u/${seg(handle)}/following`,
   editProfile: () => '/settings/profile',
-  search: () => '/search',
+  /** The search page; `types` and `tags` repeat (`?q=…&type=POST&tag=cats`). */
+  search: (query: { q?: string; types?: readonly string[]; tags?: readonly string[] } = {}) => {
+    const params = new URLSearchParams();
+    if (query.q) params.set('q', query.q);
+    for (const type of query.types ?? []) params.append('type', type);
+    for (const tag of query.tags ?? []) params.append('tag', tag);
+    return params.size > 0 ? `/search?${params}` : '/search';
+  },
   admin: () => '/admin',
 };

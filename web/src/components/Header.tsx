@@ -6,6 +6,7 @@ import { paths } from '../paths';
 import { Link, useLocation } from '../router';
 import { signOut, storedRefreshToken, useSession } from '../session';
 import { NotificationsBell } from './NotificationsBell';
+import { SearchBox } from './SearchBox';
 
 const LogoutMutation = graphql(`
   mutation Logout($refreshToken: String!) {
@@ -38,6 +39,7 @@ export function Header() {
               ))}
           </ul>
         </nav>
+        <SearchBox />
         <div className="header-end">
           {session.user && <NotificationsBell />}
           {session.user ? (
