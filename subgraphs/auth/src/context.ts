@@ -1,7 +1,9 @@
 import type { RequestContext } from '@agora/kit/subgraph';
 import type { Accounts } from './accounts';
+import type { EmailVerifications } from './email-verification';
 
 /** What auth resolvers get per request. */
 export interface Context extends RequestContext {
   accounts: Accounts;
+  verifications: EmailVerifications;
 }

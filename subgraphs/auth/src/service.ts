@@ -4,6 +4,7 @@ import { openServiceStore } from '@agora/kit/service-store';
 import { serveSubgraph } from '@agora/kit/subgraph';
 import { AccessTokens } from './access-tokens';
 import { Accounts } from './accounts';
+import { EmailVerifications } from './email-verification';
 import type { Context } from './context';
 import { parseAdminEmails } from './domain/roles';
 import { LoginLimiter } from './login-limiter';
@@ -26,6 +27,7 @@ export const authService: ServiceDefinition = {
     const store = await openServiceStore({ ...runtime, events: runtime.infra.events }, { service: 'auth', migrations });
     const { db, outbox } = store;
     const tokens = await AccessTokens.open(new SigningKeyStore(db));
+    const verifications = new EmailVerifications(db, outbox);
     const accounts = new Accounts(
       db,
       outbox,
@@ -34,12 +36,13 @@ export const authService: ServiceDefinition = {
       tokens,
       new LoginLimiter(runtime.infra.cache),
       parseAdminEmails(process.env.ADMIN_EMAILS),
+      verifications,
     );
     const server = await serveSubgraph<Context>(runtime, {
       name: 'auth',
       db,
       resolvers,
-      context: (base) => ({ ...base, accounts }),
+      context: (base) => ({ ...base, accounts, verifications }),
       routes: {
         [JWKS_PATH]: async (_req, res) => {
           // Verifiers cache it and refetch on an unknown kid; a short max-age keeps rotation quick.

@@ -70,6 +70,18 @@ export type Mutation = {
    * `user.registered` event; `user` waits (bounded) for it.
    */
   register: AuthPayload;
+  /**
+   * Sends the signed-in account a new verification e-mail (a new link; older ones keep
+   * working until they expire). False when the address is verified already; at most one a
+   * minute (RATE_LIMITED with `retryAfter`).
+   */
+  requestEmailVerification: Scalars['Boolean']['output'];
+  /**
+   * Opens the link of a verification e-mail (works signed out): the account's address is
+   * verified, and e-mail notifications can be sent to it. A link works once, for 48 hours,
+   * and only for the address it was sent to; anything else is BAD_USER_INPUT.
+   */
+  verifyEmail: Scalars['Boolean']['output'];
 };
 
 
@@ -114,6 +126,17 @@ export type MutationRefreshSessionArgs = {
  */
 export type MutationRegisterArgs = {
   input: RegisterInput;
+};
+
+
+/**
+ * Accounts and sessions. The auth subgraph owns credentials (email unique case-insensitively,
+ * argon2id password hash, the handle reserved at registration), sessions and their refresh
+ * tokens, and the Ed25519 key that signs access tokens (public keys at
+ * `/.well-known/jwks.json`). A user's profile lives in the users subgraph.
+ */
+export type MutationVerifyEmailArgs = {
+  token: Scalars['String']['input'];
 };
 
 export type RegisterInput = {
@@ -239,6 +262,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'refreshToken'>>;
   refreshSession?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'refreshToken'>>;
   register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
+  requestEmailVerification?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  verifyEmail?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
 }>;
 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{

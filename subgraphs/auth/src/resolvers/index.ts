@@ -1,3 +1,4 @@
+import { unauthenticated } from '@agora/kit/errors';
 import type { Resolvers } from '../__generated__/resolvers-types';
 
 /** Thin: every rule lives in Accounts and the domain. */
@@ -7,5 +8,13 @@ export const resolvers: Resolvers = {
     login: (_parent, { input }, ctx) => ctx.accounts.login(input, ctx.clientAddress ?? 'unknown'),
     refreshSession: (_parent, { refreshToken }, ctx) => ctx.accounts.refresh(refreshToken),
     logout: (_parent, { refreshToken }, ctx) => ctx.accounts.logout(refreshToken),
+    verifyEmail: async (_parent, { token }, ctx) => {
+      await ctx.verifications.verify(token);
+      return true;
+    },
+    requestEmailVerification: (_parent, _args, ctx) => {
+      if (!ctx.viewer) throw unauthenticated('Sign in to ask for a verification e-mail');
+      return ctx.verifications.resend(ctx.viewer.id);
+    },
   },
 };
