@@ -10,6 +10,7 @@ export const SUBGRAPHS = [
   { name: 'forum', port: 4003 },
   { name: 'pictures', port: 4004 },
   { name: 'comments', port: 4005 },
+  { name: 'notifications', port: 4008 },
 ] as const satisfies readonly SubgraphEntry[];
 
 export interface SubgraphEntry {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, defineNotice } from './define';
+import { NOTIFICATIONS_EVENTS } from './notifications';
 
 /**
  * The event catalogue: every Kafka topic, event type and payload schema, and every
@@ -132,6 +133,7 @@ export const EVENTS = [
   pictureUploaded,
   pictureProcessedEvent,
   pictureDeleted,
+  ...NOTIFICATIONS_EVENTS,
 ] as const;
 
 export const NOTICES = [pictureProcessedNotice] as const;

@@ -1,6 +1,7 @@
 export * from './envelope';
 export * from './define';
 export * from './catalogue';
+export * from './notifications';
 import { EVENTS, NOTICES } from './catalogue';
 import type { EventDefinition, NoticeDefinition } from './define';
 

@@ -16,3 +16,4 @@ export * from './contracts/documents';
 export * from './contracts/events';
 export * from './contracts/jobs';
 export * from './contracts/notices';
+export * from './smtp';
