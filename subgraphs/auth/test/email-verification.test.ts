@@ -2,8 +2,12 @@ import type { EventEnvelope } from '@agora/kit/events/port';
 import { embeddedInfra, type Infra } from '@agora/kit/infra';
 import { createLogger } from '@agora/kit/log';
 import type { RunningService } from '@agora/kit/service';
-import { gql, testTokens, waitFor } from '@agora/kit/testing';
+import { gql, testTokens, waitFor as poll } from '@agora/kit/testing';
 import { authService } from '../src/service';
+
+/** waitFor, typed as what it resolves with: the first truthy value. */
+const waitFor = <T>(what: string, check: () => T | Promise<T>, timeoutMs?: number) =>
+  poll(what, check, timeoutMs) as Promise<NonNullable<T>>;
 
 const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { user { id } } }`;
 const VERIFY = `mutation($t: String!) { verifyEmail(token: $t) }`;

@@ -6,7 +6,7 @@ import {
   sleep,
   SmtpReceiver,
   startServiceForTest,
-  waitFor,
+  waitFor as poll,
   type ReceivedMail,
   type ServiceUnderTest,
 } from '@agora/kit/testing';
@@ -15,6 +15,10 @@ import type { MailWorker } from '../src/mail/worker';
 import type { NotificationResources } from '../src/resources';
 import { createNotificationsService } from '../src/service';
 import { world } from './harness';
+
+/** waitFor, typed as what it resolves with: the first truthy value. */
+const waitFor = <T>(what: string, check: () => T | Promise<T>, timeoutMs?: number) =>
+  poll(what, check, timeoutMs) as Promise<NonNullable<T>>;
 
 const PUBLIC_URL = 'http://agora.test';
 const WINDOW_MS = 600;
