@@ -12,6 +12,7 @@ const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback
  *   MAIL_DIR                   where .eml files go without SMTP_URL (default <DATA_DIR>/mail)
  *   NOTIFICATIONS_MAIL_WORKER  inline (default: the mail worker runs in this process) or off
  *                              (distributed mode: src/worker.ts runs it)
+ *   MAIL_QUEUE                 mail: the job queue's name (its retries in mail.retry.<ms>, dead letters in mail.dlq)
  *   MAIL_BATCH_WINDOW_MS       120000: notifications of one kind within this window make one e-mail
  *   MAIL_DISPATCH_INTERVAL_MS  1000: how often due e-mails are queued
  *   MAIL_MAX_ATTEMPTS          6: deliveries of a mail job before it is dead-lettered (mail.dlq)
@@ -30,6 +31,10 @@ export const notificationsEnv = z.object({
     .optional(),
   MAIL_DIR: z.string().optional(),
   NOTIFICATIONS_MAIL_WORKER: z.enum(['inline', 'off']).default('inline'),
+  MAIL_QUEUE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,100}$/, 'letters, digits, dots, dashes')
+    .default('mail'),
   MAIL_BATCH_WINDOW_MS: ms(120_000),
   MAIL_DISPATCH_INTERVAL_MS: ms(1_000).refine((v) => v >= 10, 'must be at least 10'),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
@@ -46,6 +51,7 @@ export interface NotificationsSettings {
   /** Where .eml files go when there is no SMTP server; undefined keeps them in memory. */
   mailDir?: string;
   mailWorker: 'inline' | 'off';
+  mailQueue: string;
   batchWindowMs: number;
   dispatchIntervalMs: number;
   maxAttempts: number;
@@ -66,6 +72,7 @@ export function notificationsSettings(
     smtpUrl: c.SMTP_URL,
     mailDir: c.MAIL_DIR ?? (dataDir ? join(dataDir, 'mail') : undefined),
     mailWorker: c.NOTIFICATIONS_MAIL_WORKER,
+    mailQueue: c.MAIL_QUEUE,
     batchWindowMs: c.MAIL_BATCH_WINDOW_MS,
     dispatchIntervalMs: c.MAIL_DISPATCH_INTERVAL_MS,
     maxAttempts: c.MAIL_MAX_ATTEMPTS,

@@ -24,8 +24,8 @@ export class SmtpReceiver {
   readonly messages: ReceivedMail[] = [];
   /** Recipients answered `550 5.1.1 mailbox unavailable`. */
   readonly refuse = new Set<string>();
-  /** RCPT TO commands seen, refused ones included. */
-  rcptAttempts = 0;
+  /** The address of every RCPT TO command seen, refused ones included. */
+  readonly rcptTo: string[] = [];
   private server?: SMTPServer;
   private boundPort = 0;
 
@@ -47,7 +47,7 @@ export class SmtpReceiver {
       logger: false,
       closeTimeout: 200,
       onRcptTo: (address, _session, callback) => {
-        this.rcptAttempts += 1;
+        this.rcptTo.push(address.address.toLowerCase());
         if (this.refuse.has(address.address.toLowerCase())) {
           const error = Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 });
           callback(error);

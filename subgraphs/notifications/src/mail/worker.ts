@@ -10,7 +10,7 @@ import type { SettingsStore } from '../store/settings';
 import type { UnsubscribeTokens } from '../unsubscribe-tokens';
 import { MailDeliveryError, type MailMessage, type MailTransport } from './transport';
 
-/** The RabbitMQ queue of mail jobs (`mail.retry.<ms>` holds retries, `mail.dlq` the dead letters). */
+/** The RabbitMQ queue of mail jobs by default (`mail.retry.<ms>` holds retries, `mail.dlq` the dead letters). */
 export const MAIL_QUEUE = 'mail';
 
 /** A mail job names its batch; everything else (the address too) is read from this service's database. */
@@ -32,6 +32,7 @@ export interface MailWorkerDeps {
   options: {
     publicUrl: string;
     mailFrom: string;
+    mailQueue: string;
     dispatchIntervalMs: number;
     maxAttempts: number;
     backoffMs: number;
@@ -64,7 +65,7 @@ export async function startMailWorker(deps: MailWorkerDeps): Promise<MailWorker>
     const failed: string[] = [];
     for (const batchId of ids) {
       try {
-        await jobs.enqueue<MailJob>(MAIL_QUEUE, { batchId }, { id: batchId });
+        await jobs.enqueue<MailJob>(options.mailQueue, { batchId }, { id: batchId });
       } catch (error) {
         failed.push(batchId);
         log.warn({ err: error, batchId }, 'mail job could not be queued; will try again');
@@ -102,13 +103,13 @@ export async function startMailWorker(deps: MailWorkerDeps): Promise<MailWorker>
       });
   };
 
-  const worker: Worker = await jobs.work<unknown>(MAIL_QUEUE, (job) => handle(deps, job), {
+  const worker: Worker = await jobs.work<unknown>(options.mailQueue, (job) => handle(deps, job), {
     concurrency: options.workerConcurrency,
     maxAttempts: options.maxAttempts,
     backoffMs: options.backoffMs,
   });
   tick();
-  log.info({ transport: deps.transport.description }, 'mail worker running');
+  log.info({ transport: deps.transport.description, queue: options.mailQueue }, 'mail worker running');
 
   return {
     dispatch: () => {
