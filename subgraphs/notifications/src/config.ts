@@ -15,8 +15,8 @@ const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback
  *   MAIL_QUEUE                 mail: the job queue's name (its retries in mail.retry.<ms>, dead letters in mail.dlq)
  *   MAIL_BATCH_WINDOW_MS       120000: notifications of one kind within this window make one e-mail
  *   MAIL_DISPATCH_INTERVAL_MS  1000: how often due e-mails are queued
- *   MAIL_MAX_ATTEMPTS          6: deliveries of a mail job before it is dead-lettered (mail.dlq)
- *   MAIL_BACKOFF_MS            5000: first retry delay, doubling (5 s, 10 s, 20 s, 40 s, 80 s)
+ *   MAIL_MAX_ATTEMPTS          8: deliveries of a mail job before it is dead-lettered (mail.dlq)
+ *   MAIL_BACKOFF_MS            5000: first retry delay, doubling (5 s, 10 s … 320 s: about 10 minutes in all)
  *   MAIL_WORKER_CONCURRENCY    2: e-mails sent at once per worker
  *   MAIL_DIGEST_HOUR_UTC       8: when daily digests go out
  *   MAIL_SMTP_TIMEOUT_MS       10000: connection and greeting timeout towards the SMTP server
@@ -37,7 +37,7 @@ export const notificationsEnv = z.object({
     .default('mail'),
   MAIL_BATCH_WINDOW_MS: ms(120_000),
   MAIL_DISPATCH_INTERVAL_MS: ms(1_000).refine((v) => v >= 10, 'must be at least 10'),
-  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   MAIL_BACKOFF_MS: ms(5_000),
   MAIL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2),
   MAIL_DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(8),
