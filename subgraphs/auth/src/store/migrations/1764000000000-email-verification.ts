@@ -4,8 +4,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * E-mail verification: when an account's address was proven (the link of the verification
  * e-mail was opened), and the one-time tokens of those links (only their SHA-256 is kept).
  */
-export class EmailVerification1700000000001 implements MigrationInterface {
-  name = 'EmailVerification1700000000001';
+export class EmailVerification1764000000000 implements MigrationInterface {
+  name = 'EmailVerification1764000000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE credentials ADD COLUMN email_verified_at timestamptz`);
