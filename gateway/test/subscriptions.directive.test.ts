@@ -53,6 +53,12 @@ describe('@event directive', () => {
     });
   });
 
+  it('reads an owner without filter arguments as "always my own"', () => {
+    const { fields, problems } = read(`mine: Post! @event(topic: "t", type: "x", owner: "recipientId")`);
+    expect(problems).toEqual([]);
+    expect(fields.get('mine')).toMatchObject({ filters: [], owner: 'recipientId', entityQuery: 'post' });
+  });
+
   it.each([
     ['no directive', 'a: Post!', 'Subscription.a has no @event directive'],
     [
@@ -74,11 +80,6 @@ describe('@event directive', () => {
       'a filter naming no argument',
       'a(panelId: ID): Post! @event(topic: "t", type: "x", filter: ["board"])',
       'Subscription.a: filter names no argument "board"',
-    ],
-    [
-      'an owner with nothing to fall back from',
-      'a: Post! @event(topic: "t", type: "x", owner: "ownerId")',
-      'Subscription.a: owner needs a filter argument to fall back from',
     ],
     [
       'a type no Query field loads by id',

@@ -2,10 +2,12 @@
  * `npm run start:distributed`: Agora in distributed mode on this machine, against the servers
  * devstack runs (`npm run devstack -- up`): every subgraph in its own process (forum twice, as
  * two replicas), the pictures thumbnail worker, and the gateway spreading requests over the
- * replicas, each process configured only by env. Output lines are prefixed with the process
- * name; Ctrl-C (SIGINT) or SIGTERM stops them all. A process that dies once the stack is up is
- * restarted, with backoff (1 s, doubling to 30 s; back to 1 s after a minute of running), while
- * the others keep serving; one that dies while the stack starts stops everything.
+ * replicas, each process configured only by env; the notifications mail worker sends to
+ * devstack's SMTP catcher (read the mail at MAILCATCHER_URL, http://127.0.0.1:51080/). Output
+ * lines are prefixed with the process name; Ctrl-C (SIGINT) or SIGTERM stops them all. A process
+ * that dies once the stack is up is restarted, with backoff (1 s, doubling to 30 s; back to 1 s
+ * after a minute of running), while the others keep serving; one that dies while the stack
+ * starts stops everything.
  *
  * Env (all optional):
  *   PORT_BASE        4000: the gateway listens on it, subgraph `n` of DESIGN.md on PORT_BASE + n
@@ -31,6 +33,9 @@ import { SUBGRAPHS } from '@agora/contracts/subgraphs';
 const REPO = resolve(__dirname, '../../..');
 const BACKING = ['DATABASE_URL', 'REDIS_URL', 'KAFKA_BROKERS', 'AMQP_URL', 'MONGO_URL'] as const;
 const PICTURES_WORKER = 'subgraphs/pictures/src/worker.ts';
+const NOTIFICATIONS_WORKER = 'subgraphs/notifications/src/worker.ts';
+/** devstack services that may be stopped: without its SMTP catcher, e-mail goes to .eml files. */
+const OPTIONAL_DEVSTACK = new Set(['smtp']);
 const STOP_GRACE_MS = 15_000;
 /** Restart backoff: the first restart after RESTART_MIN_MS, doubling up to RESTART_MAX_MS. */
 const RESTART_MIN_MS = 1_000;
@@ -99,7 +104,8 @@ function backingEnv(): Record<string, string> {
   const stopped = status.stdout
     .split('\n')
     .filter((line) => /\bstopped\b/.test(line))
-    .map((line) => line.split(/\s+/)[0]);
+    .map((line) => line.split(/\s+/)[0])
+    .filter((name) => !OPTIONAL_DEVSTACK.has(name!));
   if (status.status !== 0 || stopped.length > 0) {
     const missing = BACKING.filter((key) => !given[key]);
     throw new Error(
@@ -109,9 +115,13 @@ function backingEnv(): Record<string, string> {
   }
   const devstack = spawnSync('bash', ['scripts/devstack', 'env'], { cwd: REPO, encoding: 'utf8' });
   const lines = devstack.stdout.split('\n').filter((line) => line.includes('='));
-  const env = Object.fromEntries(
+  const env: Record<string, string> = Object.fromEntries(
     lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
+  if (!/^smtp\s+running\b/m.test(status.stdout)) {
+    delete env.MAILCATCHER_SMTP_URL;
+    delete env.MAILCATCHER_URL;
+  }
   return { ...env, ...given };
 }
 
@@ -119,12 +129,14 @@ function backingEnv(): Record<string, string> {
 function plan(
   config: ReturnType<typeof readConfig>,
   backing: Record<string, string>,
-): { subgraphs: Spec[]; gateway: Spec } {
+): { subgraphs: Spec[]; gateway: Spec; mailViewer?: string } {
   const url = (port: number) => `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   const shared: NodeJS.ProcessEnv = { ...process.env, ...backing, HOST: config.HOST, DATA_DIR: config.DATA_DIR };
   const auth = config.services.find((s) => s.name === 'auth');
   if (auth) shared.AUTH_JWKS_URL = `${url(config.PORT_BASE + auth.offset)}/.well-known/jwks.json`;
   const withWorker = existsSync(resolve(REPO, PICTURES_WORKER)) && config.services.some((s) => s.name === 'pictures');
+  const withMailWorker =
+    existsSync(resolve(REPO, NOTIFICATIONS_WORKER)) && config.services.some((s) => s.name === 'notifications');
 
   const subgraphs: Spec[] = [];
   const gatewayEnv: NodeJS.ProcessEnv = { ...shared, PORT: String(config.PORT_BASE) };
@@ -140,6 +152,7 @@ function plan(
           ...shared,
           PORT: String(port),
           ...(service.name === 'pictures' && withWorker && { PICTURES_WORKER: 'off' }),
+          ...(service.name === 'notifications' && withMailWorker && { NOTIFICATIONS_MAIL_WORKER: 'off' }),
         },
         url: url(port),
       });
@@ -157,9 +170,23 @@ function plan(
       url: url(workerPort),
     });
   }
+  // The mail worker sends to devstack's SMTP catcher unless SMTP_URL names another server.
+  const smtpUrl = process.env.SMTP_URL ?? backing.MAILCATCHER_SMTP_URL;
+  if (withMailWorker) {
+    subgraphs.push({
+      name: 'notifications-worker',
+      entry: NOTIFICATIONS_WORKER,
+      env: {
+        ...shared,
+        PUBLIC_URL: process.env.PUBLIC_URL ?? url(config.PORT_BASE),
+        ...(smtpUrl && { SMTP_URL: smtpUrl }),
+      },
+    });
+  }
   return {
     subgraphs,
     gateway: { name: 'gateway', entry: 'gateway/src/main.ts', env: gatewayEnv, url: url(config.PORT_BASE) },
+    mailViewer: withMailWorker && !process.env.SMTP_URL ? backing.MAILCATCHER_URL : undefined,
   };
 }
 
@@ -212,7 +239,7 @@ async function stop(service: Running): Promise<void> {
 async function main(): Promise<void> {
   const began = Date.now();
   const config = readConfig();
-  const { subgraphs, gateway } = plan(config, backingEnv());
+  const { subgraphs, gateway, mailViewer } = plan(config, backingEnv());
   const width = Math.max(...[...subgraphs, gateway].map((s) => s.name.length));
   const running: Running[] = [];
   let stopping = false;
@@ -284,8 +311,10 @@ async function main(): Promise<void> {
     `  web app          ${gateway.url}/`,
     `  GraphQL          ${gateway.url}/graphql  (HTTP; WebSocket and SSE on the same path)`,
     ...subgraphs.map(
-      (s) => `  ${s.name.padEnd(16)} ${s.entry === PICTURES_WORKER ? `${s.url}/metrics` : `${s.url}/graphql`}`,
+      (s) =>
+        `  ${s.name.padEnd(16)} ${!s.url ? `pid ${running.find((p) => p.name === s.name)!.child.pid}` : s.entry === PICTURES_WORKER ? `${s.url}/metrics` : `${s.url}/graphql`}`,
     ),
+    ...(mailViewer ? [`  ${'e-mail'.padEnd(16)} ${mailViewer}/  (devstack's SMTP catcher: what was sent)`] : []),
     'Ctrl-C stops every process.',
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -3,6 +3,7 @@ import { portEnvOf, SUBGRAPHS } from '@agora/contracts/subgraphs';
 import { loadConfig, port } from '@agora/kit/config';
 import { onShutdown } from '@agora/kit/lifecycle';
 import { createLogger } from '@agora/kit/log';
+import { notificationsSettings } from '@agora/notifications/config';
 import { startEmbeddedStack } from './stack';
 
 /**
@@ -30,11 +31,13 @@ startEmbeddedStack({
 }).then(
   (stack) => {
     onShutdown(() => stack.close());
+    const width = Math.max(9, ...stack.services.map((s) => s.name.length));
     const lines = [
       `Agora is up in ${((Date.now() - started) / 1000).toFixed(1)} s (embedded mode, data in ${config.DATA_DIR}/)`,
-      `  web app   ${stack.gateway.url}/`,
-      `  GraphQL   ${stack.gateway.graphqlUrl}  (HTTP; WebSocket and SSE on the same path)`,
-      ...stack.services.map((s) => `  ${s.name.padEnd(9)} ${s.graphqlUrl}`),
+      `  ${'web app'.padEnd(width)} ${stack.gateway.url}/`,
+      `  ${'GraphQL'.padEnd(width)} ${stack.gateway.graphqlUrl}  (HTTP; WebSocket and SSE on the same path)`,
+      ...stack.services.map((s) => `  ${s.name.padEnd(width)} ${s.graphqlUrl}`),
+      ...(stack.services.some((s) => s.name === 'notifications') ? [mailLine(width)] : []),
     ];
     process.stdout.write(lines.join('\n') + '\n');
   },
@@ -43,3 +46,12 @@ startEmbeddedStack({
     process.exit(1);
   },
 );
+
+/** Where the notifications service's e-mail goes: .eml files under the data folder unless SMTP_URL is set. */
+function mailLine(width: number): string {
+  const mail = notificationsSettings(config.DATA_DIR);
+  const where = mail.smtpUrl
+    ? `sent to ${new URL(mail.smtpUrl).host} (SMTP_URL)`
+    : `written as .eml files to ${mail.mailDir ?? 'memory'}/`;
+  return `  ${'e-mail'.padEnd(width)} ${where}`;
+}

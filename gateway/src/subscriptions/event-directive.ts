@@ -32,8 +32,9 @@ export interface EventField {
   /** Event data field naming the author: subscribers who blocked the author never get it. */
   author?: string;
   /**
-   * Event data field naming the owner: with no filter argument given the subscription means
-   * "my own", which needs a signed-in subscriber and matches `data[owner] == viewer.id`.
+   * Event data field naming the owner: with no filter argument given (or none declared: the
+   * field is always "my own", e.g. notificationAdded) the subscription means "my own", which
+   * needs a signed-in subscriber and matches `data[owner] == viewer.id`.
    */
   owner?: string;
   /** The Query field that loads the payload's entity by id, e.g. `post(id:)`. */
@@ -88,7 +89,6 @@ function eventField(field: GraphQLField<unknown, unknown>, args: DirectiveArgs, 
     if (!field.args.some((arg) => arg.name === argument)) throw new Error(`filter names no argument "${argument}"`);
     return { argument, dataField };
   });
-  if (args.owner && filters.length === 0) throw new Error('owner needs a filter argument to fall back from');
   return {
     name: field.name,
     source: eventSource(args),

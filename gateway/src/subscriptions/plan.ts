@@ -125,8 +125,9 @@ export function planSubscription(
   const own = field.owner !== undefined && !filtered;
   if (own && !viewer) {
     const names = field.filters.map((f) => f.argument).join(' or ');
+    const instead = names ? `, or pass ${names}` : '';
     return {
-      errors: [unauthenticated(`Sign in to subscribe to ${field.name} for your own entities, or pass ${names}`)],
+      errors: [unauthenticated(`Sign in to subscribe to ${field.name} for your own entities${instead}`)],
     };
   }
 

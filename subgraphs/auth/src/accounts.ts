@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { unauthenticated } from '@agora/kit/errors';
 import type { Outbox } from '@agora/kit/outbox';
 import { ACCESS_TOKEN_TTL_SECONDS, type AccessTokens } from './access-tokens';
+import type { EmailVerifications } from './email-verification';
 import { newAccount, normalizeEmail } from './domain/credentials';
 import { rolesOf } from './domain/roles';
 import { userRegistered, TOPICS } from './events/topics';
@@ -37,11 +38,14 @@ export class Accounts {
     private readonly limiter: LoginLimiter,
     private readonly admins: Set<string>,
     private readonly registrations: RegistrationLimiter,
+    /** Registration asks for the new address to be verified (issue 15). */
+    private readonly verifications?: EmailVerifications,
   ) {}
 
   /**
-   * Account, first session and user.registered event: all in one transaction, or none of it.
-   * Valid registrations are counted per client address before the password is hashed.
+   * Account, first session, user.registered and the verification request: all in one
+   * transaction, or none of it. Valid registrations are counted per client address before the
+   * password is hashed.
    */
   async register(
     input: { email: string; password: string; handle: string; displayName?: string | null },
@@ -54,6 +58,7 @@ export class Accounts {
       const userId = await this.credentials.insert(tx, { email: account.email, handle: account.handle, passwordHash });
       const refreshToken = await this.sessions.open(tx, userId);
       emit(TOPICS.users, userRegistered({ userId, handle: account.handle, displayName: account.displayName }));
+      await this.verifications?.request(tx, emit, userId, account.email);
       return { userId, refreshToken };
     });
     return this.payload(userId, account.email, refreshToken);

@@ -9,6 +9,7 @@ import { AccessTokens } from './access-tokens';
 import { Accounts } from './accounts';
 import { ApiKeys } from './api-keys';
 import { authSettings } from './config';
+import { EmailVerifications } from './email-verification';
 import type { Context } from './context';
 import { parseAdminEmails } from './domain/roles';
 import { LoginLimiter } from './login-limiter';
@@ -35,6 +36,7 @@ export const authService: ServiceDefinition = {
     const settings = authSettings();
     const admins = parseAdminEmails(settings.adminEmails);
     const tokens = await AccessTokens.open(new SigningKeyStore(db));
+    const verifications = new EmailVerifications(db, outbox);
     const accounts = new Accounts(
       db,
       outbox,
@@ -48,13 +50,14 @@ export const authService: ServiceDefinition = {
         { points: settings.registrationsPerAddress, windowSeconds: settings.registrationWindowSeconds },
         runtime.log,
       ),
+      verifications,
     );
     const apiKeys = new ApiKeys(new ApiKeyStore(db), tokens, admins);
     const server = await serveSubgraph<Context>(runtime, {
       name: 'auth',
       db,
       resolvers,
-      context: (base) => ({ ...base, accounts, apiKeys }),
+      context: (base) => ({ ...base, accounts, apiKeys, verifications }),
       routes: {
         [API_KEY_CHECK_PATH]: (req, res) => checkApiKey(req, res, apiKeys, runtime.gatewaySecret),
         [JWKS_PATH]: async (_req, res) => {

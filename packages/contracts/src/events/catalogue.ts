@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineNotice } from './define';
 import { PROFILE_EVENTS } from './profiles';
+import { NOTIFICATIONS_EVENTS } from './notifications';
 
 /**
  * The event catalogue: every Kafka topic, event type and payload schema, and every
@@ -134,6 +135,7 @@ export const EVENTS = [
   pictureProcessedEvent,
   pictureDeleted,
   ...PROFILE_EVENTS,
+  ...NOTIFICATIONS_EVENTS,
 ] as const;
 
 export const NOTICES = [pictureProcessedNotice] as const;

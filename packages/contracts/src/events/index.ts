@@ -3,6 +3,7 @@ export * from './define';
 export * from './catalogue';
 export * from './profiles';
 export * from './retention';
+export * from './notifications';
 import { EVENTS, NOTICES } from './catalogue';
 import type { EventDefinition, NoticeDefinition } from './define';
 

@@ -17,3 +17,4 @@ export * from './contracts/documents';
 export * from './contracts/events';
 export * from './contracts/jobs';
 export * from './contracts/notices';
+export * from './smtp';

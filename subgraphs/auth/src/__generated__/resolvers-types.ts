@@ -115,10 +115,22 @@ export type Mutation = {
    */
   register: AuthPayload;
   /**
+   * Sends the signed-in account a new verification e-mail (a new link; older ones keep
+   * working until they expire). False when the address is verified already; at most one a
+   * minute (RATE_LIMITED with `retryAfter`).
+   */
+  requestEmailVerification: Scalars['Boolean']['output'];
+  /**
    * Revokes one of the caller's API keys: it stops working at once (the gateway checks keys
    * on every use). False when it was already revoked; NOT_FOUND when it is not the caller's.
    */
   revokeApiKey: Scalars['Boolean']['output'];
+  /**
+   * Opens the link of a verification e-mail (works signed out): the account's address is
+   * verified, and e-mail notifications can be sent to it. A link works once, for 48 hours,
+   * and only for the address it was sent to; anything else is BAD_USER_INPUT.
+   */
+  verifyEmail: Scalars['Boolean']['output'];
 };
 
 
@@ -185,6 +197,17 @@ export type MutationRegisterArgs = {
  */
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Accounts and sessions. The auth subgraph owns credentials (email unique case-insensitively,
+ * argon2id password hash, the handle reserved at registration), sessions and their refresh
+ * tokens, and the Ed25519 key that signs access tokens (public keys at
+ * `/.well-known/jwks.json`). A user's profile lives in the users subgraph.
+ */
+export type MutationVerifyEmailArgs = {
+  token: Scalars['String']['input'];
 };
 
 export type Query = {
@@ -345,7 +368,9 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'refreshToken'>>;
   refreshSession?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'refreshToken'>>;
   register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
+  requestEmailVerification?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   revokeApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
+  verifyEmail?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{

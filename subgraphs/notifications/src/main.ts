@@ -1,0 +1,4 @@
+import { runService } from '@agora/kit/service';
+import { notificationsService } from './service';
+
+runService(notificationsService);
