@@ -15,4 +15,7 @@ export const mainNav: NavEntry[] = [
 ];
 
 /** The signed-in user's menu (after "Your profile", before "Sign out"). */
-export const userMenu: NavEntry[] = [{ label: 'Edit profile', to: '/settings/profile' }];
+export const userMenu: NavEntry[] = [
+  { label: 'Edit profile', to: '/settings/profile' },
+  { label: 'Notification settings', to: '/settings/notifications' },
+];

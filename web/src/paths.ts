@@ -24,4 +24,6 @@ export const paths = {
     return params.size > 0 ? `/search?${params}` : '/search';
   },
   admin: () => '/admin',
+  notifications: () => '/notifications',
+  notificationSettings: () => '/settings/notifications',
 };

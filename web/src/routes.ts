@@ -18,4 +18,8 @@ export const routes = [
   route('/settings/profile', () => import('./pages/EditProfile')),
   route('/search', () => import('./pages/Search')),
   route('/admin', () => import('./pages/Admin')),
+  route('/notifications', () => import('./pages/Notifications')),
+  route('/settings/notifications', () => import('./pages/NotificationSettings')),
+  route('/verify-email', () => import('./pages/VerifyEmail')),
+  route('/unsubscribe', () => import('./pages/Unsubscribe')),
 ];

@@ -15,6 +15,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  mutation Logout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n": typeof types.LogoutDocument,
+    "\n  query UnreadNotificationCount {\n    me {\n      id\n      unreadNotificationCount\n    }\n  }\n": typeof types.UnreadNotificationCountDocument,
+    "\n  subscription NotificationAdded {\n    notificationAdded {\n      id\n    }\n  }\n": typeof types.NotificationAddedDocument,
     "\n  subscription PictureProcessed($pictureId: ID) {\n    pictureProcessed(pictureId: $pictureId) {\n      ...PictureCardFields\n    }\n  }\n": typeof types.PictureProcessedDocument,
     "\n  query PictureStatus($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n    }\n  }\n": typeof types.PictureStatusDocument,
     "\n  mutation UploadPicture($input: UploadPictureInput!) {\n    uploadPicture(input: $input) {\n      ...PictureCardFields\n    }\n  }\n": typeof types.UploadPictureDocument,
@@ -27,6 +29,12 @@ type Documents = {
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      ...UserNameFields\n      bio\n    }\n  }\n": typeof types.UpdateProfileDocument,
     "\n  query Followers($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      followers(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.FollowersDocument,
     "\n  query Following($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      following(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.FollowingDocument,
+    "\n  query MyNotificationSettings {\n    me {\n      id\n      notificationSettings {\n        dailyDigest\n        emailStatus\n        kinds {\n          kind\n          inApp\n          email\n        }\n      }\n    }\n  }\n": typeof types.MyNotificationSettingsDocument,
+    "\n  mutation UpdateNotificationSettings($input: NotificationSettingsInput!) {\n    updateNotificationSettings(input: $input) {\n      dailyDigest\n      emailStatus\n      kinds {\n        kind\n        inApp\n        email\n      }\n    }\n  }\n": typeof types.UpdateNotificationSettingsDocument,
+    "\n  mutation RequestEmailVerification {\n    requestEmailVerification\n  }\n": typeof types.RequestEmailVerificationDocument,
+    "\n  query MyNotifications($first: Int!, $after: String, $unreadOnly: Boolean) {\n    me {\n      id\n      unreadNotificationCount\n      notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {\n        edges {\n          node {\n            id\n            kind\n            summary\n            excerpt\n            path\n            read\n            createdAt\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.MyNotificationsDocument,
+    "\n  mutation MarkNotificationsRead($ids: [ID!]!) {\n    markNotificationsRead(ids: $ids)\n  }\n": typeof types.MarkNotificationsReadDocument,
+    "\n  mutation MarkAllNotificationsRead {\n    markAllNotificationsRead\n  }\n": typeof types.MarkAllNotificationsReadDocument,
     "\n  query PanelPosts($slug: String!, $first: Int!, $after: String) {\n    panel(slug: $slug) {\n      id\n      name\n      description\n      postCount\n      createdBy {\n        ...UserNameFields\n      }\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.PanelPostsDocument,
     "\n  subscription PanelPostAdded($panelId: ID!) {\n    postAdded(panelId: $panelId) {\n      ...PostItemFields\n    }\n  }\n": typeof types.PanelPostAddedDocument,
     "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n    }\n  }\n": typeof types.CreatePostDocument,
@@ -53,11 +61,15 @@ type Documents = {
     "\n  query TagSuggestions($prefix: String!, $first: Int) {\n    tagSuggestions(prefix: $prefix, first: $first) {\n      tag\n      count\n    }\n  }\n": typeof types.TagSuggestionsDocument,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  mutation Unsubscribe($token: String!) {\n    unsubscribe(token: $token)\n  }\n": typeof types.UnsubscribeDocument,
+    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n": typeof types.VerifyEmailDocument,
     "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    refreshToken\n    expiresIn\n    user {\n      id\n      handle\n      displayName\n    }\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
     "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.RefreshSessionDocument,
 };
 const documents: Documents = {
     "\n  mutation Logout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n": types.LogoutDocument,
+    "\n  query UnreadNotificationCount {\n    me {\n      id\n      unreadNotificationCount\n    }\n  }\n": types.UnreadNotificationCountDocument,
+    "\n  subscription NotificationAdded {\n    notificationAdded {\n      id\n    }\n  }\n": types.NotificationAddedDocument,
     "\n  subscription PictureProcessed($pictureId: ID) {\n    pictureProcessed(pictureId: $pictureId) {\n      ...PictureCardFields\n    }\n  }\n": types.PictureProcessedDocument,
     "\n  query PictureStatus($id: ID!) {\n    picture(id: $id) {\n      ...PictureCardFields\n    }\n  }\n": types.PictureStatusDocument,
     "\n  mutation UploadPicture($input: UploadPictureInput!) {\n    uploadPicture(input: $input) {\n      ...PictureCardFields\n    }\n  }\n": types.UploadPictureDocument,
@@ -70,6 +82,12 @@ const documents: Documents = {
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      ...UserNameFields\n      bio\n    }\n  }\n": types.UpdateProfileDocument,
     "\n  query Followers($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      followers(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.FollowersDocument,
     "\n  query Following($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      following(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.FollowingDocument,
+    "\n  query MyNotificationSettings {\n    me {\n      id\n      notificationSettings {\n        dailyDigest\n        emailStatus\n        kinds {\n          kind\n          inApp\n          email\n        }\n      }\n    }\n  }\n": types.MyNotificationSettingsDocument,
+    "\n  mutation UpdateNotificationSettings($input: NotificationSettingsInput!) {\n    updateNotificationSettings(input: $input) {\n      dailyDigest\n      emailStatus\n      kinds {\n        kind\n        inApp\n        email\n      }\n    }\n  }\n": types.UpdateNotificationSettingsDocument,
+    "\n  mutation RequestEmailVerification {\n    requestEmailVerification\n  }\n": types.RequestEmailVerificationDocument,
+    "\n  query MyNotifications($first: Int!, $after: String, $unreadOnly: Boolean) {\n    me {\n      id\n      unreadNotificationCount\n      notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {\n        edges {\n          node {\n            id\n            kind\n            summary\n            excerpt\n            path\n            read\n            createdAt\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.MyNotificationsDocument,
+    "\n  mutation MarkNotificationsRead($ids: [ID!]!) {\n    markNotificationsRead(ids: $ids)\n  }\n": types.MarkNotificationsReadDocument,
+    "\n  mutation MarkAllNotificationsRead {\n    markAllNotificationsRead\n  }\n": types.MarkAllNotificationsReadDocument,
     "\n  query PanelPosts($slug: String!, $first: Int!, $after: String) {\n    panel(slug: $slug) {\n      id\n      name\n      description\n      postCount\n      createdBy {\n        ...UserNameFields\n      }\n      posts(first: $first, after: $after) {\n        edges {\n          node {\n            ...PostItemFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.PanelPostsDocument,
     "\n  subscription PanelPostAdded($panelId: ID!) {\n    postAdded(panelId: $panelId) {\n      ...PostItemFields\n    }\n  }\n": types.PanelPostAddedDocument,
     "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n    }\n  }\n": types.CreatePostDocument,
@@ -96,6 +114,8 @@ const documents: Documents = {
     "\n  query TagSuggestions($prefix: String!, $first: Int) {\n    tagSuggestions(prefix: $prefix, first: $first) {\n      tag\n      count\n    }\n  }\n": types.TagSuggestionsDocument,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.RegisterDocument,
+    "\n  mutation Unsubscribe($token: String!) {\n    unsubscribe(token: $token)\n  }\n": types.UnsubscribeDocument,
+    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n": types.VerifyEmailDocument,
     "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    refreshToken\n    expiresIn\n    user {\n      id\n      handle\n      displayName\n    }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
     "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n": types.RefreshSessionDocument,
 };
@@ -118,6 +138,14 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Logout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n"): (typeof documents)["\n  mutation Logout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UnreadNotificationCount {\n    me {\n      id\n      unreadNotificationCount\n    }\n  }\n"): (typeof documents)["\n  query UnreadNotificationCount {\n    me {\n      id\n      unreadNotificationCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription NotificationAdded {\n    notificationAdded {\n      id\n    }\n  }\n"): (typeof documents)["\n  subscription NotificationAdded {\n    notificationAdded {\n      id\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -166,6 +194,30 @@ export function graphql(source: "\n  query Followers($handle: String!, $first: I
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Following($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      following(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Following($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      following(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyNotificationSettings {\n    me {\n      id\n      notificationSettings {\n        dailyDigest\n        emailStatus\n        kinds {\n          kind\n          inApp\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyNotificationSettings {\n    me {\n      id\n      notificationSettings {\n        dailyDigest\n        emailStatus\n        kinds {\n          kind\n          inApp\n          email\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateNotificationSettings($input: NotificationSettingsInput!) {\n    updateNotificationSettings(input: $input) {\n      dailyDigest\n      emailStatus\n      kinds {\n        kind\n        inApp\n        email\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateNotificationSettings($input: NotificationSettingsInput!) {\n    updateNotificationSettings(input: $input) {\n      dailyDigest\n      emailStatus\n      kinds {\n        kind\n        inApp\n        email\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestEmailVerification {\n    requestEmailVerification\n  }\n"): (typeof documents)["\n  mutation RequestEmailVerification {\n    requestEmailVerification\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyNotifications($first: Int!, $after: String, $unreadOnly: Boolean) {\n    me {\n      id\n      unreadNotificationCount\n      notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {\n        edges {\n          node {\n            id\n            kind\n            summary\n            excerpt\n            path\n            read\n            createdAt\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyNotifications($first: Int!, $after: String, $unreadOnly: Boolean) {\n    me {\n      id\n      unreadNotificationCount\n      notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {\n        edges {\n          node {\n            id\n            kind\n            summary\n            excerpt\n            path\n            read\n            createdAt\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkNotificationsRead($ids: [ID!]!) {\n    markNotificationsRead(ids: $ids)\n  }\n"): (typeof documents)["\n  mutation MarkNotificationsRead($ids: [ID!]!) {\n    markNotificationsRead(ids: $ids)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkAllNotificationsRead {\n    markAllNotificationsRead\n  }\n"): (typeof documents)["\n  mutation MarkAllNotificationsRead {\n    markAllNotificationsRead\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -270,6 +322,14 @@ export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Unsubscribe($token: String!) {\n    unsubscribe(token: $token)\n  }\n"): (typeof documents)["\n  mutation Unsubscribe($token: String!) {\n    unsubscribe(token: $token)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n"): (typeof documents)["\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
