@@ -11,6 +11,7 @@ export const SUBGRAPHS = [
   { name: 'pictures', port: 4004 },
   { name: 'comments', port: 4005 },
   { name: 'search', port: 4006 },
+  { name: 'analytics', port: 4007 },
 ] as const satisfies readonly SubgraphEntry[];
 
 export interface SubgraphEntry {

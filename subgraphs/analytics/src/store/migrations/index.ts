@@ -1,0 +1,2 @@
+/** In order; never edit a migration that has shipped, add a new one. */
+export const migrations: (new () => unknown)[] = [];
