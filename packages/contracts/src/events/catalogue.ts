@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { ANALYTICS_EVENTS } from './analytics';
 import { defineEvent, defineNotice } from './define';
 import { PROFILE_EVENTS } from './profiles';
+import { GATEWAY_EVENTS } from './gateway';
 
 /**
  * The event catalogue: every Kafka topic, event type and payload schema, and every
@@ -134,6 +136,8 @@ export const EVENTS = [
   pictureProcessedEvent,
   pictureDeleted,
   ...PROFILE_EVENTS,
+  ...GATEWAY_EVENTS,
+  ...ANALYTICS_EVENTS,
 ] as const;
 
 export const NOTICES = [pictureProcessedNotice] as const;

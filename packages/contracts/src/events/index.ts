@@ -3,6 +3,8 @@ export * from './define';
 export * from './catalogue';
 export * from './profiles';
 export * from './retention';
+export * from './gateway';
+export * from './analytics';
 import { EVENTS, NOTICES } from './catalogue';
 import type { EventDefinition, NoticeDefinition } from './define';
 
