@@ -36,7 +36,7 @@ export class MemoryDocumentStore implements DocumentStore {
 
   insert(collection: string, docs: Document[]): Promise<void> {
     const c = this.collection(collection);
-    for (const doc of docs) c.docs.set(this.keyOf(doc), structuredClone(doc));
+    for (const doc of docs) c.docs.set(this.keyOf(doc), clone(doc));
     this.append(
       collection,
       docs.map((doc) => ['i', doc]),
@@ -44,9 +44,9 @@ export class MemoryDocumentStore implements DocumentStore {
     return Promise.resolve();
   }
 
-  put(collection: string, docs: (Document & { _id: string })[]): Promise<void> {
+  put<T extends { _id: string }>(collection: string, docs: readonly T[]): Promise<void> {
     const c = this.collection(collection);
-    for (const doc of docs) c.docs.set(this.keyOf(doc), structuredClone(doc));
+    for (const doc of docs) c.docs.set(this.keyOf(doc), clone(doc));
     this.append(
       collection,
       docs.map((doc) => ['p', doc]),
@@ -60,7 +60,7 @@ export class MemoryDocumentStore implements DocumentStore {
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit !== undefined) cursor = cursor.limit(options.limit);
-    return Promise.resolve(cursor.all().map((doc) => structuredClone(doc)));
+    return Promise.resolve(cursor.all().map((doc) => clone(doc)));
   }
 
   count(collection: string, filter: Filter): Promise<number> {
@@ -77,7 +77,7 @@ export class MemoryDocumentStore implements DocumentStore {
   async aggregate(collection: string, pipeline: Stage[]): Promise<Document[]> {
     checkPipeline(pipeline);
     const rows = new Aggregator(pipeline as Record<string, unknown>[]).run(this.values(collection));
-    return rows.map((row) => structuredClone(row));
+    return rows.map((row) => clone(row));
   }
 
   ensureIndexes(_collection: string, _indexes: IndexSpec[]): Promise<void> {
@@ -152,6 +152,23 @@ export class MemoryDocumentStore implements DocumentStore {
     }
     return c;
   }
+}
+
+/**
+ * A deep copy of a document (plain objects, arrays, Dates, primitives). Not structuredClone:
+ * its Dates come from the host realm, which `instanceof Date` misses under jest's VM.
+ */
+function clone<T>(value: T): T {
+  if (value instanceof Date || Object.prototype.toString.call(value) === '[object Date]') {
+    return new Date((value as Date).getTime()) as T;
+  }
+  if (Array.isArray(value)) return value.map(clone) as T;
+  if (value && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(value)) copy[key] = clone(field);
+    return copy as T;
+  }
+  return value;
 }
 
 const DATE_TAG = '$date';

@@ -35,10 +35,10 @@ export class MongoDocumentStore implements DocumentStore, Checkable {
     await this.connection.collection(collection).insertMany(docs.map((doc) => ({ ...doc })));
   }
 
-  async put(collection: string, docs: (Document & { _id: string })[]): Promise<void> {
+  async put<T extends { _id: string }>(collection: string, docs: readonly T[]): Promise<void> {
     if (docs.length === 0) return;
     await this.connection.collection<{ _id: string }>(collection).bulkWrite(
-      docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
+      docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc as Document, upsert: true } })),
       { ordered: false },
     );
   }

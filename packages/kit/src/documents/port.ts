@@ -59,7 +59,7 @@ export interface IndexSpec {
 export interface DocumentStore {
   insert(collection: string, docs: Document[]): Promise<void>;
   /** Inserts, or replaces whole, each document by its `_id` (a string): repeating a put changes nothing. */
-  put(collection: string, docs: (Document & { _id: string })[]): Promise<void>;
+  put<T extends { _id: string }>(collection: string, docs: readonly T[]): Promise<void>;
   find(collection: string, filter: Filter, options?: FindOptions): Promise<Document[]>;
   count(collection: string, filter: Filter): Promise<number>;
   /** Deletes every matching document; answers how many. */
