@@ -43,6 +43,8 @@ export interface UsageLogOptions extends Partial<UsageLogLimits> {
   log: Logger;
   /** A publish taking longer is given up (and retried): a hung broker must not stall the flush. */
   publishTimeoutMs?: number;
+  /** Dropped records are logged at most this often, as one line with their count (default 10 s). */
+  dropLogIntervalMs?: number;
 }
 
 export interface UsageLogStats {
@@ -79,7 +81,6 @@ interface CallState {
 }
 
 const BACKOFF_MAX_MS = 30_000;
-const DROP_LOG_EVERY_MS = 10_000;
 const MAX_ERROR_CODES = 20;
 
 /** HTTP statuses of requests refused before GraphQL ran, as API error codes. */
@@ -119,6 +120,7 @@ export class UsageLog {
   private droppedSinceLog = 0;
   private dropReason = '';
   private lastDropLog = 0;
+  private dropLogTimer?: NodeJS.Timeout;
   private closed = false;
   private readonly log: Logger;
 
@@ -224,10 +226,26 @@ export class UsageLog {
     this.logDrops(false);
   }
 
+  /** One line per interval with the records dropped in it: the first drop at once, the rest at the interval's end. */
   private logDrops(force: boolean): void {
     if (this.droppedSinceLog === 0) return;
     const now = Date.now();
-    if (!force && now - this.lastDropLog < DROP_LOG_EVERY_MS) return;
+    const every = this.options.dropLogIntervalMs ?? 10_000;
+    if (!force && now - this.lastDropLog < every) {
+      if (!this.dropLogTimer) {
+        this.dropLogTimer = setTimeout(
+          () => {
+            this.dropLogTimer = undefined;
+            this.logDrops(false);
+          },
+          every - (now - this.lastDropLog),
+        );
+        this.dropLogTimer.unref();
+      }
+      return;
+    }
+    clearTimeout(this.dropLogTimer);
+    this.dropLogTimer = undefined;
     this.log.warn(
       { dropped: this.droppedSinceLog, droppedTotal: this.counters.dropped, reason: this.dropReason },
       'API-call records dropped',
@@ -287,7 +305,11 @@ export class UsageLog {
         if (call.transport === 'HTTP') call.requestId = contextValue.requestId;
         return {
           async willSendResponse(ctx) {
-            call.operationName = ctx.operationName ?? ctx.request.operationName ?? call.operationName;
+            call.operationName =
+              ctx.operationName ??
+              ctx.request.operationName ??
+              nameOf(ctx.document, ctx.request.operationName) ??
+              call.operationName;
             call.operationType = ctx.operation?.operation ?? typeOf(ctx.document, ctx.request.operationName);
             call.documentHash = ctx.queryHash ?? call.documentHash;
             if (!call.documentHash && typeof ctx.request.query === 'string') call.document = ctx.request.query;
@@ -459,6 +481,10 @@ function addErrors(
       call.errorCodes.add(String(code ?? 'INTERNAL_SERVER_ERROR').slice(0, 64));
     }
   }
+}
+
+function nameOf(document: DocumentNode | undefined, operationName: string | null | undefined) {
+  return document ? (getOperationAST(document, operationName ?? undefined)?.name?.value ?? null) : null;
 }
 
 function typeOf(document: DocumentNode | undefined, operationName: string | null | undefined) {
