@@ -100,7 +100,9 @@ export type ApiOperationUsage = {
   errors: Scalars['Int']['output'];
   /** The operation's name; null for anonymous operations. */
   name: Maybe<Scalars['String']['output']>;
+  p50Ms: Maybe<Scalars['Float']['output']>;
   p95Ms: Maybe<Scalars['Float']['output']>;
+  p99Ms: Maybe<Scalars['Float']['output']>;
   /** query, mutation or subscription; null for documents that did not parse. */
   type: Maybe<Scalars['String']['output']>;
 };
@@ -454,7 +456,9 @@ export type ApiOperationUsageResolvers<ContextType = Context, ParentType extends
   errorRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   errors?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  p50Ms?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   p95Ms?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  p99Ms?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 

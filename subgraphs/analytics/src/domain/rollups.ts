@@ -144,7 +144,14 @@ export function summarize(rows: { at: Date; k: number; n: number }[], points: Da
 export function rank<K extends Record<string, unknown>>(
   rows: { key: K; k: number; n: number }[],
   first: number,
-): (K & { count: number; errors: number; errorRate: number; p95Ms: number | null })[] {
+): (K & {
+  count: number;
+  errors: number;
+  errorRate: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+})[] {
   const groups = new Map<string, { key: K; stats: UsageStats }>();
   for (const { key, k, n } of rows) {
     const id = JSON.stringify(Object.values(key));
@@ -161,7 +168,9 @@ export function rank<K extends Record<string, unknown>>(
       count: stats.count,
       errors: stats.errors,
       errorRate: errorRate(stats),
+      p50Ms: percentile(stats.histogram, 0.5),
       p95Ms: percentile(stats.histogram, 0.95),
+      p99Ms: percentile(stats.histogram, 0.99),
     }));
 }
 
