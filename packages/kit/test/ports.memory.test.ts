@@ -29,6 +29,7 @@ documentStoreContract('memory persisted to files', async () => {
   return {
     insert: (c, docs) => writer.insert(c, docs),
     put: (c, docs) => writer.put(c, docs),
+    insertNew: (c, docs) => writer.insertNew(c, docs),
     delete: (c, f) => writer.delete(c, f),
     ensureIndexes: (c, i) => writer.ensureIndexes(c, i),
     find: (c, f, o) => reader().find(c, f, o),

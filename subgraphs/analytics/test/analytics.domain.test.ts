@@ -8,7 +8,7 @@ import {
   type Histogram,
 } from '../src/domain/histogram';
 import { bucketId, parseBucketId, pointsOf, usageRange } from '../src/domain/intervals';
-import { rank, rollupsOf, summarize, type CallCountRow } from '../src/domain/rollups';
+import { countsByMinute, piecesOf, rank, rollupDocs, summarize, type CallCountRow } from '../src/domain/rollups';
 
 /** The exact nearest-rank percentile of a list of durations. */
 function exact(durations: number[], p: number): number {
@@ -110,7 +110,7 @@ describe('rollups', () => {
       row({ k: 20, outcome: 'ERROR', n: 2 }),
       row({ name: 'Post', clientName: null, clientVersion: null, k: 5, n: 4 }),
     ];
-    const docs = rollupsOf(rows);
+    const docs = rollupDocs('minute', minute, countsByMinute(rows).get(minute.getTime())!);
     expect(docs.map((d) => d._id).sort()).toEqual([
       `${minute.toISOString()}|all|[]`,
       `${minute.toISOString()}|client|["web","1.0"]`,
@@ -142,6 +142,35 @@ describe('rollups', () => {
       ['Feed', 5, 2],
       ['Post', 4, 0],
     ]);
+  });
+
+  it('reads a range from whole days, then whole hours, then the minutes left at its edges', () => {
+    const range = {
+      from: new Date('2026-03-08T22:30:00Z'),
+      to: new Date('2026-03-10T01:15:00Z'),
+      interval: 'DAY' as const,
+    };
+    const pieces = piecesOf(range).map(
+      (p) => `${p.level} ${p.from.toISOString().slice(5, 16)}..${p.to.toISOString().slice(5, 16)}`,
+    );
+    expect(pieces).toEqual([
+      'minute 03-08T22:30..03-08T23:00',
+      'hour 03-08T23:00..03-09T00:00',
+      'day 03-09T00:00..03-10T00:00',
+      'hour 03-10T00:00..03-10T01:00',
+      'minute 03-10T01:00..03-10T01:15',
+    ]);
+    expect(piecesOf({ ...range, interval: 'HOUR' }).map((p) => p.level)).toEqual(['minute', 'hour', 'minute']);
+    expect(piecesOf({ ...range, interval: 'MINUTE' }).map((p) => p.level)).toEqual(['minute']);
+    // An hourly rollup of that hour, from minute documents summed the way the store sums them.
+    const hour = new Date('2026-03-10T12:00:00Z');
+    const [all] = rollupDocs('hour', hour, [{ scope: 'all', dims: {}, k: 4, n: 2 }]);
+    expect(all).toEqual({
+      _id: `${hour.toISOString()}|all|[]`,
+      at: hour,
+      scope: 'all',
+      cells: [{ h: hour, d: new Date('2026-03-10Z'), k: 4, n: 2 }],
+    });
   });
 
   it('fills points without calls with zeros, oldest first', () => {

@@ -44,6 +44,19 @@ export class MemoryDocumentStore implements DocumentStore {
     return Promise.resolve();
   }
 
+  insertNew<T extends { _id: string }>(collection: string, docs: readonly T[]): Promise<number> {
+    const c = this.collection(collection);
+    const fresh = docs.filter(
+      (doc, i) => !c.docs.has(this.keyOf(doc)) && docs.findIndex((d) => d._id === doc._id) === i,
+    );
+    for (const doc of fresh) c.docs.set(this.keyOf(doc), clone(doc) as Document);
+    this.append(
+      collection,
+      fresh.map((doc) => ['p', doc as Document]),
+    );
+    return Promise.resolve(fresh.length);
+  }
+
   put<T extends { _id: string }>(collection: string, docs: readonly T[]): Promise<void> {
     const c = this.collection(collection);
     for (const doc of docs) c.docs.set(this.keyOf(doc), clone(doc));

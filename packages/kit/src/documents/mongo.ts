@@ -35,6 +35,28 @@ export class MongoDocumentStore implements DocumentStore, Checkable {
     await this.connection.collection(collection).insertMany(docs.map((doc) => ({ ...doc })));
   }
 
+  async insertNew<T extends { _id: string }>(collection: string, docs: readonly T[]): Promise<number> {
+    if (docs.length === 0) return 0;
+    try {
+      const result = await this.connection
+        .collection<{ _id: string }>(collection)
+        .insertMany(docs.map((doc) => ({ ...doc })) as never[], { ordered: false });
+      return result.insertedCount;
+    } catch (error) {
+      // Duplicate _ids (E11000) are the documents already there; anything else is a failure.
+      const bulk = error as {
+        code?: number;
+        writeErrors?: { code: number }[] | { code: number };
+        insertedCount?: number;
+      };
+      const writeErrors = [bulk.writeErrors ?? []].flat();
+      const duplicatesOnly =
+        (bulk.code === 11000 || writeErrors.length > 0) && writeErrors.every((e) => e.code === 11000);
+      if (!duplicatesOnly || bulk.insertedCount === undefined) throw error;
+      return bulk.insertedCount;
+    }
+  }
+
   async put<T extends { _id: string }>(collection: string, docs: readonly T[]): Promise<void> {
     if (docs.length === 0) return;
     await this.connection.collection<{ _id: string }>(collection).bulkWrite(

@@ -58,6 +58,11 @@ export interface IndexSpec {
  */
 export interface DocumentStore {
   insert(collection: string, docs: Document[]): Promise<void>;
+  /**
+   * Inserts the documents whose `_id` (a string) is not stored yet and leaves the others as
+   * they are; answers how many were inserted. Appending idempotently, cheaper than `put`.
+   */
+  insertNew<T extends { _id: string }>(collection: string, docs: readonly T[]): Promise<number>;
   /** Inserts, or replaces whole, each document by its `_id` (a string): repeating a put changes nothing. */
   put<T extends { _id: string }>(collection: string, docs: readonly T[]): Promise<void>;
   find(collection: string, filter: Filter, options?: FindOptions): Promise<Document[]>;

@@ -16,7 +16,7 @@ export interface CallQuery {
 
 /**
  * Raw API calls (collection `api_calls`), one document per gateway record, keyed by the
- * record's id so a redelivered event rewrites the same document. Kept `retentionDays`: a TTL
+ * record's id so a redelivered event finds its call already stored. Kept `retentionDays`: a TTL
  * index where the server has them (MongoDB) and `sweep` everywhere.
  */
 export class ApiCallStore {
@@ -32,8 +32,9 @@ export class ApiCallStore {
     ]);
   }
 
-  save(calls: ApiCallRecord[]): Promise<void> {
-    return this.docs.put(CALLS, calls);
+  /** Stores calls not stored yet (a redelivered record is already there); answers how many were new. */
+  save(calls: ApiCallRecord[]): Promise<number> {
+    return this.docs.insertNew(CALLS, calls);
   }
 
   /** Newest first, keyset-paged on (at, id). */

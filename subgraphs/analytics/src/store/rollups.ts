@@ -1,60 +1,90 @@
 import { randomUUID } from 'node:crypto';
-import type { DocumentStore } from '@agora/kit/documents/port';
+import type { DocumentStore, FieldPath } from '@agora/kit/documents/port';
 import { bucketStart, INTERVAL_FIELD, MINUTE_MS, pointsOf, type UsageRange } from '../domain/intervals';
-import { rank, rollupsOf, summarize, type CallCountRow, type UsageSummary } from '../domain/rollups';
+import {
+  countsByMinute,
+  LEVELS,
+  levelStart,
+  piecesOf,
+  rank,
+  rollupDocs,
+  SCOPE_DIMS,
+  SCOPES,
+  summarize,
+  type CallCountRow,
+  type GroupCount,
+  type Level,
+  type RollupScope,
+  type UsageSummary,
+} from '../domain/rollups';
 import { CALLS } from './calls';
 
-export const ROLLUPS = 'api_usage_rollups';
-/** Minutes whose calls changed since their rollups were computed. */
+/** The rollups of each level (see domain/rollups.ts). */
+export const ROLLUPS: Record<Level, string> = {
+  minute: 'api_usage_minutes',
+  hour: 'api_usage_hours',
+  day: 'api_usage_days',
+};
+/** One mark per stored call, naming its minute: minutes whose rollups are out of date. */
 export const DIRTY = 'api_usage_dirty';
 
 /** Dirty minutes rolled up together: one aggregation over at most this span of raw calls. */
 const ROLL_SPAN_MINUTES = 60;
+/** Marks read per round at most (a burst is worked off over several rounds). */
+const MARKS_PER_ROUND = 20_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 interface DirtyMark {
   _id: string;
   minute: Date;
-  /** Rewritten by every new call: a roll-up clears the mark only if it saw this token. */
-  token: string;
 }
 
 type Row<K> = { _id: K & { k: number }; n: number };
 
 /**
- * The per-minute rollups (see domain/rollups.ts) and every usage query over them. Rollups are
- * recomputed from the raw calls of the minutes marked dirty (idempotent: the same calls give
- * the same documents, so redelivered events, retries and concurrent replicas are harmless);
- * queries sum rollup cells in the database and never read raw calls.
+ * The rollups (see domain/rollups.ts) and every usage query over them. Rollups are
+ * recomputed — minutes from the raw calls of the minutes marked dirty, then their hours from
+ * minutes and their days from hours — which is idempotent: the same calls give the same
+ * documents, so redelivered events, retries and concurrent replicas are harmless. Queries sum
+ * rollup cells in the database and never read raw calls.
  */
 export class RollupStore {
   constructor(private readonly docs: DocumentStore) {}
 
   async ensureIndexes(retentionDays: number): Promise<void> {
-    await this.docs.ensureIndexes(ROLLUPS, [
-      { key: { scope: 1, minute: 1 } },
-      { key: { minute: 1 }, expireAfterSeconds: retentionDays * 86_400 },
-    ]);
+    for (const level of LEVELS) {
+      await this.docs.ensureIndexes(ROLLUPS[level], [
+        { key: { scope: 1, at: 1 } },
+        { key: { at: 1 }, expireAfterSeconds: retentionDays * 86_400 },
+      ]);
+    }
     await this.docs.ensureIndexes(DIRTY, [{ key: { minute: 1 } }]);
   }
 
-  /** Marks the minutes of new calls for roll-up (after the calls are stored). */
+  /**
+   * Marks the minutes of new calls for roll-up (after the calls are stored). Marks are only
+   * ever added, each with an id of its own, and a roll-up deletes just the marks it read: a
+   * call stored while a minute is being rolled up leaves a mark for the next round.
+   */
   async markDirty(minutes: Date[]): Promise<void> {
-    const unique = new Map(minutes.map((m) => [m.toISOString(), m]));
-    const marks: DirtyMark[] = [...unique].map(([id, minute]) => ({ _id: id, minute, token: randomUUID() }));
-    await this.docs.put(DIRTY, marks);
+    const marks: DirtyMark[] = unique(minutes).map((minute) => ({ _id: randomUUID(), minute }));
+    await this.docs.insertNew(DIRTY, marks);
   }
 
   /**
    * Recomputes the rollups of the oldest dirty minutes (those within an hour of the oldest)
-   * from their raw calls, in one aggregation; answers the minutes it rolled up. A minute that
-   * got new calls meanwhile stays dirty for the next round.
+   * from their raw calls in one aggregation, then the hours and days they are in; answers the
+   * minutes it rolled up. A minute that got new calls meanwhile stays dirty for the next round.
    */
   async rollUp(): Promise<Date[]> {
     const [oldest] = (await this.docs.find(DIRTY, {}, { sort: { minute: 1 }, limit: 1 })) as unknown as DirtyMark[];
     if (!oldest) return [];
-    const marks = (await this.docs.find(DIRTY, {
-      minute: { $lt: new Date(oldest.minute.getTime() + ROLL_SPAN_MINUTES * MINUTE_MS) },
-    })) as unknown as DirtyMark[];
+    const marks = (await this.docs.find(
+      DIRTY,
+      { minute: { $lt: new Date(oldest.minute.getTime() + ROLL_SPAN_MINUTES * MINUTE_MS) } },
+      { limit: MARKS_PER_ROUND },
+    )) as unknown as DirtyMark[];
     const last = Math.max(...marks.map((m) => m.minute.getTime()));
     const rows = (await this.docs.aggregate(CALLS, [
       { $match: { at: { $gte: oldest.minute, $lt: new Date(last + MINUTE_MS) }, counted: true } },
@@ -74,10 +104,27 @@ export class RollupStore {
       },
     ])) as Row<Omit<CallCountRow, 'n' | 'k'>>[];
     const dims = ['minute', 'name', 'type', 'clientName', 'clientVersion', 'k', 'outcome'] as const;
-    const counts: CallCountRow[] = rows.map(({ _id, n }) => ({ ...pick(_id, dims), n }));
-    await this.docs.put(ROLLUPS, rollupsOf(counts));
-    for (const mark of marks) await this.docs.delete(DIRTY, { _id: mark._id, token: mark.token });
-    return marks.map((m) => m.minute);
+    const byMinute = countsByMinute(rows.map(({ _id, n }) => ({ ...pick(_id, dims), n })));
+    await this.docs.put(
+      ROLLUPS.minute,
+      [...byMinute].flatMap(([at, counts]) => rollupDocs('minute', new Date(at), counts)),
+    );
+    const minutes = unique(marks.map((m) => m.minute));
+    const hours = unique(minutes.map((m) => levelStart(m, 'hour')));
+    for (const hour of hours) await this.rollUpFrom('minute', 'hour', hour, HOUR_MS);
+    for (const day of unique(hours.map((h) => levelStart(h, 'day')))) await this.rollUpFrom('hour', 'day', day, DAY_MS);
+    await this.docs.delete(DIRTY, { _id: { $in: marks.map((m) => m._id) } });
+    return minutes;
+  }
+
+  /** One bucket of `level` from the rollups of the finer level inside it, each scope in one aggregation. */
+  private async rollUpFrom(finer: Level, level: Level, at: Date, size: number): Promise<void> {
+    const counts: GroupCount[] = [];
+    for (const scope of SCOPES) {
+      const rows = await this.sumCells(finer, scope, { from: at, to: new Date(at.getTime() + size) }, cellsBy(scope));
+      for (const { _id, n } of rows) counts.push({ scope, dims: pick(_id, SCOPE_DIMS[scope]), k: _id.k, n });
+    }
+    await this.docs.put(ROLLUPS[level], rollupDocs(level, at, counts));
   }
 
   /** Whether minutes are waiting to be rolled up. */
@@ -85,18 +132,12 @@ export class RollupStore {
     return this.docs.count(DIRTY, {});
   }
 
-  /** Totals, percentiles and the timeseries of a range: one aggregation over the 'all' rollups. */
+  /** Totals, percentiles and the timeseries of a range, from the coarsest rollups that fit it. */
   async summary(range: UsageRange): Promise<UsageSummary> {
-    const rows = (await this.docs.aggregate(ROLLUPS, [
-      { $match: { scope: 'all', minute: { $gte: range.from, $lt: range.to } } },
-      { $unwind: '$cells' },
-      {
-        $group: {
-          _id: { at: `$cells.${INTERVAL_FIELD[range.interval]}`, k: '$cells.k' },
-          n: { $sum: '$cells.n' },
-        },
-      },
-    ])) as Row<{ at: Date }>[];
+    const by = { at: `$cells.${INTERVAL_FIELD[range.interval]}` as FieldPath };
+    const rows = (
+      await Promise.all(piecesOf(range).map((piece) => this.sumCells(piece.level, 'all', piece, by)))
+    ).flat() as Row<{ at: Date }>[];
     return summarize(
       rows.map(({ _id, n }) => ({ at: _id.at, k: _id.k, n })),
       pointsOf(range),
@@ -104,28 +145,35 @@ export class RollupStore {
   }
 
   operations(range: UsageRange, first: number) {
-    return this.ranked(range, 'op', { name: '$cells.name', type: '$cells.type' }, first);
+    return this.ranked(range, 'op', first);
   }
 
   clients(range: UsageRange, first: number) {
-    return this.ranked(range, 'client', { name: '$cells.name', version: '$cells.version' }, first);
+    return this.ranked(range, 'client', first);
   }
 
-  private async ranked<K extends string>(
-    range: UsageRange,
-    scope: 'op' | 'client',
-    key: Record<K, `$${string}`>,
-    first: number,
-  ) {
-    const rows = (await this.docs.aggregate(ROLLUPS, [
-      { $match: { scope, minute: { $gte: range.from, $lt: range.to } } },
-      { $unwind: '$cells' },
-      { $group: { _id: { ...key, k: '$cells.k' }, n: { $sum: '$cells.n' } } },
-    ])) as Row<Record<K, string | null>>[];
+  private async ranked(range: UsageRange, scope: 'op' | 'client', first: number) {
+    const rows = (
+      await Promise.all(piecesOf(range).map((piece) => this.sumCells(piece.level, scope, piece, cellsBy(scope))))
+    ).flat();
     return rank(
-      rows.map(({ _id, n }) => ({ key: pick(_id, Object.keys(key) as K[]), k: _id.k, n })),
+      rows.map(({ _id, n }) => ({ key: pick(_id, SCOPE_DIMS[scope]), k: _id.k, n })),
       first,
     );
+  }
+
+  /** Cells of one scope and level in [from, to), summed per (`by`, latency bucket) in the database. */
+  private async sumCells(
+    level: Level,
+    scope: RollupScope,
+    span: { from: Date; to: Date },
+    by: Record<string, FieldPath>,
+  ): Promise<Row<Record<string, unknown>>[]> {
+    return (await this.docs.aggregate(ROLLUPS[level], [
+      { $match: { scope, at: { $gte: span.from, $lt: span.to } } },
+      { $unwind: '$cells' },
+      { $group: { _id: { ...by, k: '$cells.k' }, n: { $sum: '$cells.n' } } },
+    ])) as Row<Record<string, unknown>>[];
   }
 
   /**
@@ -153,12 +201,26 @@ export class RollupStore {
     );
   }
 
-  sweep(cutoff: Date): Promise<number> {
-    return this.docs.delete(ROLLUPS, { minute: { $lt: cutoff } });
+  /** Deletes rollups of buckets that started before `cutoff`; answers how many. */
+  async sweep(cutoff: Date): Promise<number> {
+    let deleted = 0;
+    for (const level of LEVELS) deleted += await this.docs.delete(ROLLUPS[level], { at: { $lt: cutoff } });
+    // Marks of minutes whose calls are gone have nothing left to roll up.
+    deleted += await this.docs.delete(DIRTY, { minute: { $lt: cutoff } });
+    return deleted;
   }
 }
 
+/** What a scope's cells are summed by: their dims (the latency bucket is added by sumCells). */
+function cellsBy(scope: RollupScope): Record<string, FieldPath> {
+  return Object.fromEntries(SCOPE_DIMS[scope].map((dim) => [dim, `$cells.${dim}` as FieldPath]));
+}
+
+function unique(dates: Date[]): Date[] {
+  return [...new Set(dates.map((d) => d.getTime()))].sort((a, b) => a - b).map((t) => new Date(t));
+}
+
 /** A group key's fields in a fixed order, a missing one (a server may leave out nulls) as null. */
-function pick<T extends Record<string, unknown>, F extends keyof T>(key: T, fields: readonly F[]): Pick<T, F> {
-  return Object.fromEntries(fields.map((f) => [f, key[f] ?? null])) as Pick<T, F>;
+function pick<T extends Record<string, unknown>, F extends string>(key: T, fields: readonly F[]): Record<F, never> {
+  return Object.fromEntries(fields.map((f) => [f, key[f] ?? null])) as Record<F, never>;
 }

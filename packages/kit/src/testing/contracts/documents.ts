@@ -78,6 +78,24 @@ export function documentStoreContract(adapter: string, open: () => Promise<Docum
       expect(await store.count(c, { _id: 'y' })).toBe(1);
     });
 
+    it('inserts only new _ids with insertNew, leaving stored documents as they are', async () => {
+      const c = fresh();
+      expect(await store.insertNew(c, [{ _id: 'a', n: 1 }])).toBe(1);
+      expect(
+        await store.insertNew(c, [
+          { _id: 'a', n: 99 },
+          { _id: 'b', n: 2 },
+          { _id: 'c', n: 3 },
+        ]),
+      ).toBe(2);
+      expect(await store.insertNew(c, [{ _id: 'b', n: 98 }])).toBe(0);
+      expect(await store.find(c, {}, { sort: { _id: 1 } })).toEqual([
+        { _id: 'a', n: 1 },
+        { _id: 'b', n: 2 },
+        { _id: 'c', n: 3 },
+      ]);
+    });
+
     it('deletes what matches and says how many', async () => {
       expect(await store.delete(coll, { at: { $lt: t(3) } })).toBe(2);
       expect(await store.delete(coll, { op: 'zzz' })).toBe(0);
