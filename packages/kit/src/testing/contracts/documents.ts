@@ -152,6 +152,16 @@ export function documentStoreContract(adapter: string, open: () => Promise<Docum
       ]);
     });
 
+    it('aggregates: a group key missing from a document is null, and $sum adds numbers only', async () => {
+      const c = fresh();
+      await store.insert(c, [{ tag: 'x', n: 2 }, { n: 3 }, { tag: 'x', n: 'four' }, { tag: null, n: 5 }]);
+      const rows = await store.aggregate(c, [{ $group: { _id: '$tag', n: { $sum: '$n' } } }, { $sort: { n: 1 } }]);
+      expect(rows).toEqual([
+        { _id: 'x', n: 2 },
+        { _id: null, n: 8 },
+      ]);
+    });
+
     it('refuses pipelines outside the common subset, with the same reason everywhere', async () => {
       const refuse = (pipeline: unknown[], reason: RegExp) =>
         expect(store.aggregate(coll, pipeline as Stage[])).rejects.toThrow(reason);
