@@ -31,6 +31,8 @@ export interface Caller {
   apiKeyId?: string;
   /** Kept to check an API key again for each new operation on a long-lived connection. */
   credentials?: Credentials;
+  /** Its `apollographql-client-name` / `-version` headers (WebSocket and SSE), for API-call records. */
+  client?: { name: string | null; version: string | null };
 }
 
 export type Authenticate = (

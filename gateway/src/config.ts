@@ -9,6 +9,7 @@ import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from './rate-limits';
 import type { ResponseCacheSettings } from './response-cache/settings';
 import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './subscriptions';
 import { DEFAULT_CONNECTION_CAPS, type ConnectionCapLimits } from './subscriptions/caps';
+import { DEFAULT_USAGE_LOG_LIMITS, type UsageLogLimits } from './usage-log';
 
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const flag = (fallback: 'true' | 'false') =>
@@ -32,7 +33,8 @@ const flag = (fallback: 'true' | 'false') =>
  * manifests of registered documents, default the web app's) and TRUSTED_DOCUMENTS (true: run
  * only those), TRUST_PROXY (true: keep the caller's x-forwarded-for chain),
  * RESPONSE_CACHE (on|off), RESPONSE_CACHE_TTL_MS, REDIS_URL (the response cache shared by
- * replicas), and SUBGRAPH_<NAME>_URL to point at a subgraph other than the supergraph's URL (a
+ * replicas), USAGE_LOG_BUFFER / USAGE_LOG_BATCH / USAGE_LOG_FLUSH_MS (API-call records, see
+ * usage-log.ts), and SUBGRAPH_<NAME>_URL to point at a subgraph other than the supergraph's URL (a
  * comma-separated list of replicas' URLs: requests take them in turn).
  */
 export function gatewayConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -74,6 +76,9 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env) {
       RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
       RESPONSE_CACHE_TTL_MS: z.coerce.number().int().positive().default(60_000),
       REDIS_URL: z.string().url().optional(),
+      USAGE_LOG_BUFFER: positive(DEFAULT_USAGE_LOG_LIMITS.bufferSize),
+      USAGE_LOG_BATCH: positive(DEFAULT_USAGE_LOG_LIMITS.batchSize),
+      USAGE_LOG_FLUSH_MS: positive(DEFAULT_USAGE_LOG_LIMITS.flushIntervalMs),
     }),
     env,
   );
@@ -109,8 +114,14 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env) {
           ttlMs: config.RESPONSE_CACHE_TTL_MS,
         }
       : undefined;
+  const usageLog: UsageLogLimits = {
+    bufferSize: config.USAGE_LOG_BUFFER,
+    batchSize: config.USAGE_LOG_BATCH,
+    flushIntervalMs: config.USAGE_LOG_FLUSH_MS,
+  };
   return {
     ...config,
+    usageLog,
     subgraphUrls,
     subscriptionLimits,
     connectionCaps,

@@ -47,6 +47,7 @@ import {
 } from './subscriptions';
 import { DEFAULT_CONNECTION_CAPS, type ConnectionCapLimits } from './subscriptions/caps';
 import { fileSupergraph } from './supergraph';
+import { UsageLog, type UsageLogOptions } from './usage-log';
 import type { ResponseCache } from './response-cache';
 import { responseCacheFor, type ResponseCacheSettings } from './response-cache/settings';
 
@@ -104,11 +105,15 @@ export interface GatewayOptions {
   persistedDocuments?: { manifests: string[]; trusted: boolean };
   /** The response cache (response-cache/): in process, or shared through Redis; none: off. */
   responseCache?: ResponseCacheSettings;
+  /** API-call records (to `infra.events`): buffer, batch and flush interval; see usage-log.ts. */
+  usageLog?: Omit<UsageLogOptions, 'events' | 'log'>;
 }
 
 export interface RunningGateway extends RunningHttpServer {
   graphqlUrl: string;
   responseCache?: ResponseCache;
+  /** The API-call log (its stats: published, dropped, buffered). */
+  usage: UsageLog;
 }
 
 /**
@@ -126,6 +131,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const trustProxy = options.trustProxy ?? false;
   const cache = options.cache ?? new MemoryCache();
   const { fetcher, close: closeFetcher } = keepAliveFetcher();
+  const usage = new UsageLog({ events: options.infra?.events, log, ...options.usageLog });
   // Unless told otherwise, Apollo Gateway probes cloud metadata endpoints (169.254.169.254)
   // and reports usage to Apollo: traffic nobody asked for, and first requests stalled behind it.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
@@ -135,7 +141,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     supergraphSdl: fileSupergraph(options.supergraphPath, log),
     buildService: ({ name, url }) => {
       // SUBGRAPH_<NAME>_URL may list the subgraph's replicas: requests take the healthy ones in turn.
-      const replicas = new ReplicaSet(name, [options.subgraphUrls[name] ?? url ?? ''].flat(), fetcher, log);
+      const timed: typeof fetcher = (to, init) => usage.timeSubgraph(name, () => fetcher(to, init));
+      const replicas = new ReplicaSet(name, [options.subgraphUrls[name] ?? url ?? ''].flat(), timed, log);
       replicaSets.get(name)?.close();
       replicaSets.set(name, replicas);
       return new SubgraphClient<GatewayContext>(replicas, log, {
@@ -182,6 +189,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         maxCost: (ctx) => (ctx.callerClass === 'internal' ? undefined : limits.maxCost[ctx.callerClass]),
       }),
       rateLimitedStatus,
+      usage.plugin(),
     ],
   });
 
@@ -215,6 +223,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const callers = new WeakMap<IncomingMessage, Caller>();
 
   const responseCache = responseCacheFor(options, gateway);
+  if (responseCache) responseCache.onAnsweredHere = (request) => usage.describe(request);
   const graphql: { handle?: ReturnType<typeof apolloHandler<GatewayContext>> } = {};
   let subscriptions: Subscriptions | undefined;
   const origin = (req: IncomingMessage) => ({
@@ -241,6 +250,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (states.some((state) => !state.allowed)) return sendRateLimited(res, states);
     for (const [name, value] of Object.entries(rateLimitHeaders(states))) res.setHeader(name, value);
     callers.set(req, caller);
+    usage.caller(caller);
     return handle(req, res);
   };
 
@@ -257,7 +267,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         if (explorerSite?.wants(req)) return explorerSite.page(req, res);
         if (!graphql.handle) return sendJson(res, 503, { errors: [{ message: 'The gateway is starting' }] });
         if (subscriptions?.handles(req)) return subscriptions.handleSse(req, res);
-        return serveHttp(req, res, graphql.handle);
+        const handle = graphql.handle;
+        return usage.http(req, res, () => serveHttp(req, res, handle));
       },
     },
     fallback: withExplorerAssets(
@@ -289,6 +300,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       admit: rateLimits && ((caller) => rateLimits.admit(caller)),
       persisted,
       connectionCaps: options.connectionCaps ?? DEFAULT_CONNECTION_CAPS,
+      usage,
     });
     gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) =>
       started.schemaChanged(apiSchema, coreSupergraphSdl),
@@ -317,6 +329,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ...http,
     graphqlUrl: `${http.url}/graphql`,
     responseCache,
+    usage,
     close: async () => {
       await subscriptions?.close();
       await responseCache?.close();
@@ -324,6 +337,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await http.close();
       for (const replicas of replicaSets.values()) replicas.close();
       await closeFetcher();
+      await usage.close();
     },
   };
 }

@@ -35,6 +35,7 @@ initTracing('gateway')
       infra,
       subscriptionLimits: config.subscriptionLimits,
       connectionCaps: config.connectionCaps,
+      usageLog: config.usageLog,
       // Rate limits and APQ registrations: in Redis (REDIS_URL), shared by every replica.
       cache: infra.cache,
       rateLimits: config.rateLimits,

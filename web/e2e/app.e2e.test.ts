@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Response, WebSocketRoute } from 'playwright-core';
+import { adminRolesOf } from '@agora/auth/service';
 import { waitFor } from '@agora/kit/testing';
 import { brotliDecompressSync } from 'node:zlib';
 import {
@@ -35,8 +36,10 @@ describeWithChromium('the web app', () => {
   let page: Page;
 
   beforeAll(async () => {
-    app = await startApp({ ADMIN_EMAILS: 'root@example.com' });
+    app = await startApp();
     [bob, root] = await Promise.all([registerUser(app, 'bob', 'Bob Builder'), registerUser(app, 'root', 'Root')]);
+    // Admin is granted server-side to an existing account (what `npm run admin:grant` does).
+    await adminRolesOf(app.stack.services.find((s) => s.name === 'auth')!)!.grant(root.email);
     ada = await app.context();
     page = await ada.newPage();
   }, 120_000);

@@ -95,6 +95,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       infra,
       subscriptionLimits: config.subscriptionLimits,
       connectionCaps: config.connectionCaps,
+      usageLog: config.usageLog,
       cache: infra.cache,
       rateLimits: config.rateLimits,
       gatewaySecret,

@@ -79,6 +79,9 @@ export class ResponseCache {
     events: 0,
   };
 
+  /** Told of each request answered here without Apollo (a hit, or another request's answer shared). */
+  onAnsweredHere?: (request: { query: string; operationName?: string }) => void;
+
   constructor(private readonly options: ResponseCacheOptions) {
     this.ttlMs = options.ttlMs ?? 60_000;
     this.cooldownMs = options.cooldownMs ?? 2_000;
@@ -187,6 +190,7 @@ export class ResponseCache {
       }
       if (found.body !== undefined) {
         this.stats.hits += 1;
+        this.onAnsweredHere?.(request);
         return sendCached(res, found.body);
       }
       this.stats.misses += 1;
@@ -197,6 +201,7 @@ export class ResponseCache {
         const result = await leader.result;
         if (result) {
           this.stats.shared += 1;
+          this.onAnsweredHere?.(request);
           return send(res, result, 'shared');
         }
       }

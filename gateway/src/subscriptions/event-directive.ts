@@ -11,9 +11,10 @@ import {
 /**
  * The `@event` directive: on a Subscription field of a subgraph's SDL it names the field's
  * event source. Subgraphs link this spec and keep the directive in the supergraph with
- * `@composeDirective(name: "@event")`; the gateway reads it from the supergraph.
+ * `@composeDirective(name: "@event")`; the gateway reads it from the supergraph. v1.1 adds
+ * `role`; composition keeps the newest version any subgraph links, so v1.0 subgraphs compose.
  */
-export const EVENT_SPEC_URL = 'https://agora.dev/event/v1.0';
+export const EVENT_SPEC_URL = 'https://agora.dev/event/v1.1';
 export const EVENT_DIRECTIVE = 'event';
 
 /** The only RabbitMQ exchange the notices port reads: `realtime`. */
@@ -37,6 +38,8 @@ export interface EventField {
    * needs a signed-in subscriber and matches `data[owner] == viewer.id`.
    */
   owner?: string;
+  /** A role subscribers must have (FORBIDDEN otherwise); their payloads are resolved as them. */
+  role?: string;
   /** The Query field that loads the payload's entity by id, e.g. `post(id:)`. */
   entityQuery: string;
 }
@@ -56,6 +59,7 @@ interface DirectiveArgs {
   filter?: string[];
   author?: string;
   owner?: string;
+  role?: string;
 }
 
 /** Reads every Subscription field's `@event` from the supergraph, checked against the API schema. */
@@ -96,6 +100,7 @@ function eventField(field: GraphQLField<unknown, unknown>, args: DirectiveArgs, 
     filters,
     author: args.author,
     owner: args.owner,
+    role: args.role,
     entityQuery: entityQueryFor(field, apiSchema),
   };
 }

@@ -9,6 +9,7 @@ import type { RateLimitState } from '@agora/kit/rate-limit';
 import type { Authenticate, Caller } from '../callers';
 import type { GatewayContext } from '../gateway';
 import type { PersistedDocuments } from '../persisted';
+import type { UsageLog } from '../usage-log';
 import { ConnectionCaps, type ConnectionCapLimits } from './caps';
 import { SubscriptionEngine, type Execute } from './engine';
 import { isSseRequest, sseHandler } from './sse';
@@ -45,6 +46,8 @@ export interface SubscriptionsOptions extends SubscriptionLimits {
   persisted?: PersistedDocuments;
   /** WebSockets, SSE streams and reservations per client address and per API key. */
   connectionCaps?: ConnectionCapLimits;
+  /** Records each operation of the transports (API-call logging). */
+  usage?: UsageLog;
 }
 
 export interface Subscriptions {
@@ -81,14 +84,21 @@ export function startSubscriptions(options: SubscriptionsOptions): Subscriptions
     maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection,
     caps: options.connectionCaps ? new ConnectionCaps(options.connectionCaps) : undefined,
   };
+  const recorded = (transport: 'WS' | 'SSE') => options.usage?.forTransport(engine, transport) ?? engine;
   const ws = serveWebSocket({
     server: options.server,
     path: options.path,
     keepAliveMs: options.keepAliveMs,
     maxMessageBytes: options.maxBodyBytes,
     ...shared,
+    engine: recorded('WS'),
   });
-  const sse = sseHandler({ maxBodyBytes: options.maxBodyBytes, queueLimit: options.queueLimit, ...shared });
+  const sse = sseHandler({
+    maxBodyBytes: options.maxBodyBytes,
+    queueLimit: options.queueLimit,
+    ...shared,
+    engine: recorded('SSE'),
+  });
   return {
     schemaChanged: (apiSchema, supergraphSdl) => engine.schemaChanged(apiSchema, supergraphSdl),
     ready: () => engine.ready(),

@@ -17,7 +17,7 @@ import {
   type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
-import { badInput, unauthenticated } from '@agora/kit/errors';
+import { badInput, forbidden, unauthenticated } from '@agora/kit/errors';
 import { limitRules, parseLimited, type OperationLimits } from '@agora/kit/operation-limits';
 import type { Viewer } from '@agora/kit/viewer';
 import type { EventField } from './event-directive';
@@ -131,11 +131,18 @@ export function planSubscription(
     };
   }
 
+  if (field.role !== undefined) {
+    if (!viewer) return { errors: [unauthenticated(`Sign in to subscribe to ${field.name}`)] };
+    if (!viewer.roles.some((role) => role === field.role)) {
+      return { errors: [forbidden(`${field.name} is only for the ${field.role} role`)] };
+    }
+  }
+
   const { query, variableNames } = payloadQuery(document, operation, root, field);
   const variables = Object.fromEntries(
     variableNames.filter((name) => name in parsed.variables).map((name) => [name, parsed.variables[name]]),
   );
-  const asViewer = viewer !== null && (own || dependsOnViewer(document, root));
+  const asViewer = viewer !== null && (own || field.role !== undefined || dependsOnViewer(document, root));
   const scope = asViewer ? `viewer:${viewer.id}` : 'public';
   return {
     field,

@@ -6,6 +6,7 @@ import { readBody } from '@agora/kit/http';
 import type { Logger } from '@agora/kit/log';
 import { rateLimitedError } from '@agora/kit/rate-limit';
 import { credentialsOf, type Caller } from '../callers';
+import { clientOf } from '../usage-log';
 import type { ConnectionCaps, Release } from './caps';
 import { tooManySubscriptions, type SubscriptionEngine } from './engine';
 import type { SubscriberStream } from './stream';
@@ -179,6 +180,7 @@ export function sseHandler(options: SseOptions) {
         forwardedFor: options.forwardedFor(req),
         address: options.clientAddress(req),
       });
+      caller = { ...caller, client: clientOf(req) };
     } catch (error) {
       return send(res, errorResponse([error as GraphQLError]));
     }

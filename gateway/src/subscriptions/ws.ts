@@ -4,6 +4,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '@agora/kit/log';
 import { credentialsOfParams } from '../callers';
+import { clientOf } from '../usage-log';
 import type { ConnectionCaps, Release } from './caps';
 import { tooManySubscriptions, type Caller, type Opened, type SubscriptionEngine } from './engine';
 
@@ -82,7 +83,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
             }
             ctx.extra.releaseKey = release;
           }
-          ctx.extra.caller = caller;
+          ctx.extra.caller = { ...caller, client: clientOf(request) };
           return true;
         } catch (error) {
           const code = error instanceof GraphQLError ? error.extensions.code : undefined;
@@ -106,7 +107,7 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
         let caller = ctx.extra.caller!;
         if (caller.credentials?.apiKey !== undefined) {
           try {
-            caller = await engine.authenticate(caller.credentials, caller);
+            caller = { ...(await engine.authenticate(caller.credentials, caller)), client: caller.client };
           } catch (error) {
             if (error instanceof GraphQLError) return [error];
             throw error;

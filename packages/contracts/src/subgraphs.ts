@@ -12,6 +12,7 @@ export const SUBGRAPHS = [
   { name: 'comments', port: 4005 },
   { name: 'search', port: 4006 },
   { name: 'notifications', port: 4008 },
+  { name: 'analytics', port: 4007 },
 ] as const satisfies readonly SubgraphEntry[];
 
 export interface SubgraphEntry {

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryCache } from '../src/cache/memory';
@@ -21,17 +21,40 @@ eventLogContract('memory', async () => new MemoryEventLog());
 jobQueueContract('memory', async () => new MemoryJobQueue());
 documentStoreContract('memory', async () => new MemoryDocumentStore());
 documentStoreContract('memory persisted to files', async () => {
-  // Re-opening the folder must bring the documents back, so each test reads through a fresh instance.
+  // Re-opening the folder must bring the documents back (puts and deletes replayed), so
+  // every read goes through a fresh instance.
   const dir = mkdtempSync(join(tmpdir(), 'agora-docs-'));
   const writer = new MemoryDocumentStore(dir);
+  const reader = () => new MemoryDocumentStore(dir);
   return {
-    insert: async (c, docs) => {
-      await writer.insert(c, docs);
-    },
-    find: (c, f, o) => new MemoryDocumentStore(dir).find(c, f, o),
-    count: (c, f) => new MemoryDocumentStore(dir).count(c, f),
+    insert: (c, docs) => writer.insert(c, docs),
+    put: (c, docs) => writer.put(c, docs),
+    insertNew: (c, docs) => writer.insertNew(c, docs),
+    delete: (c, f) => writer.delete(c, f),
+    ensureIndexes: (c, i) => writer.ensureIndexes(c, i),
+    find: (c, f, o) => reader().find(c, f, o),
+    count: (c, f) => reader().count(c, f),
+    aggregate: (c, p) => reader().aggregate(c, p),
+    ping: () => writer.ping(),
     close: () => writer.close(),
   };
+});
+
+describe('MemoryDocumentStore files', () => {
+  it('compacts a log of mostly replaced documents and still reads them back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agora-docs-'));
+    const store = new MemoryDocumentStore(dir);
+    for (let round = 0; round < 30; round++) {
+      await store.put(
+        'c',
+        Array.from({ length: 100 }, (_, i) => ({ _id: `d${i}`, round, at: new Date(round) })),
+      );
+    }
+    const lines = readFileSync(join(dir, 'c.jsonl'), 'utf8').trim().split('\n').length;
+    expect(lines).toBeLessThan(1_300);
+    const again = await new MemoryDocumentStore(dir).find('c', { _id: 'd7' });
+    expect(again).toEqual([{ _id: 'd7', round: 29, at: new Date(29) }]);
+  });
 });
 noticesContract('memory', async () => new MemoryNotices());
 

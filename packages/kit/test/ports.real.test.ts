@@ -47,17 +47,19 @@ describeWithService('MONGO_URL', 'MongoDB wire (FerretDB in devstack)', (url) =>
     const database = new URL(url);
     database.pathname = `/test_${randomUUID().replaceAll('-', '')}`;
     const store = await MongoDocumentStore.open(database.toString());
-    return {
-      insert: (c, docs) => store.insert(c, docs),
-      find: (c, filter, options) => store.find(c, filter, options),
-      count: (c, filter) => store.count(c, filter),
-      close: async () => {
-        await store.close();
-        const admin = await mongoose.createConnection(database.toString()).asPromise();
-        await admin.dropDatabase();
-        await admin.close();
-      },
+    const close = async () => {
+      await store.close();
+      const admin = await mongoose.createConnection(database.toString()).asPromise();
+      await admin.dropDatabase();
+      await admin.close();
     };
+    return new Proxy(store, {
+      get: (target, name) => {
+        if (name === 'close') return close;
+        const value: unknown = Reflect.get(target, name);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
   });
 });
 

@@ -5,6 +5,7 @@ import { ACCESS_TOKEN_TTL_SECONDS, type AccessTokens } from './access-tokens';
 import type { EmailVerifications } from './email-verification';
 import { newAccount, normalizeEmail } from './domain/credentials';
 import { rolesOf } from './domain/roles';
+import type { RoleStore } from './store/roles';
 import { userRegistered, TOPICS } from './events/topics';
 import type { LoginLimiter } from './login-limiter';
 import type { RegistrationLimiter } from './registration-limiter';
@@ -36,7 +37,7 @@ export class Accounts {
     private readonly sessions: SessionStore,
     private readonly tokens: AccessTokens,
     private readonly limiter: LoginLimiter,
-    private readonly admins: Set<string>,
+    private readonly roles: RoleStore,
     private readonly registrations: RegistrationLimiter,
     /** Registration asks for the new address to be verified (issue 15). */
     private readonly verifications?: EmailVerifications,
@@ -80,8 +81,8 @@ export class Accounts {
 
   /** A token presented twice within the grace period gets the same pair both times (SessionStore). */
   async refresh(refreshToken: string): Promise<AuthPayloadRecord> {
-    const rotation = await this.sessions.rotate(refreshToken, (userId, email) =>
-      this.tokens.sign(userId, rolesOf(email, this.admins)),
+    const rotation = await this.sessions.rotate(refreshToken, async (userId) =>
+      this.tokens.sign(userId, rolesOf(await this.roles.of(userId))),
     );
     if (!rotation.ok) throw unauthenticated(REFRESH_REFUSED[rotation.reason]);
     return {
@@ -96,10 +97,10 @@ export class Accounts {
     return this.sessions.end(refreshToken);
   }
 
-  /** Roles come from ADMIN_EMAILS at each issue, so a change applies from the next refresh. */
-  private async payload(userId: string, email: string, refreshToken: string): Promise<AuthPayloadRecord> {
+  /** Roles are read at each issue, so a grant (or revocation) applies from the next login or refresh. */
+  private async payload(userId: string, _email: string, refreshToken: string): Promise<AuthPayloadRecord> {
     return {
-      accessToken: await this.tokens.sign(userId, rolesOf(email, this.admins)),
+      accessToken: await this.tokens.sign(userId, rolesOf(await this.roles.of(userId))),
       refreshToken,
       expiresIn: ACCESS_TOKEN_TTL_SECONDS,
       user: { id: userId },

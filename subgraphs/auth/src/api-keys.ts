@@ -11,6 +11,7 @@ import {
 } from './domain/api-keys';
 import { rolesOf } from './domain/roles';
 import type { ApiKeyRecord, ApiKeyStore } from './store/api-keys';
+import type { RoleStore } from './store/roles';
 
 /**
  * API keys for third-party clients: created, listed and revoked by their owner (signed in
@@ -21,7 +22,7 @@ export class ApiKeys {
   constructor(
     private readonly store: ApiKeyStore,
     private readonly tokens: AccessTokens,
-    private readonly admins: Set<string>,
+    private readonly roles: RoleStore,
   ) {}
 
   async create(
@@ -57,7 +58,7 @@ export class ApiKeys {
     if (!isApiKeyFormat(key)) return null;
     const found = await this.store.use(hashApiKey(key));
     if (!found) return null;
-    const roles = rolesOf(found.email, this.admins);
+    const roles = rolesOf(await this.roles.of(found.userId));
     const accessToken = await this.tokens.sign(found.userId, roles, {
       apiKeyId: found.id,
       ttlSeconds: API_KEY_TOKEN_TTL_SECONDS,

@@ -3,8 +3,7 @@ import { loadConfig } from '@agora/kit/config';
 import { DEFAULT_REFRESH_GRACE_MS } from './store/sessions';
 
 /**
- * The auth service's own settings: ADMIN_EMAILS (comma-separated; those accounts get the
- * admin role), REFRESH_GRACE_SECONDS (how long a just-traded refresh token still gets the
+ * The auth service's own settings: REFRESH_GRACE_SECONDS (how long a just-traded refresh token still gets the
  * same new pair instead of ending its session as a replay; 0 turns the grace off, at most 60),
  * REGISTRATIONS_PER_ADDRESS accounts created per client address per
  * REGISTRATION_WINDOW_SECONDS (default 20 an hour).
@@ -12,7 +11,6 @@ import { DEFAULT_REFRESH_GRACE_MS } from './store/sessions';
 export function authSettings(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(
     z.object({
-      ADMIN_EMAILS: z.string().optional(),
       REFRESH_GRACE_SECONDS: z.coerce
         .number()
         .min(0)
@@ -24,7 +22,6 @@ export function authSettings(env: NodeJS.ProcessEnv = process.env) {
     env,
   );
   return {
-    adminEmails: config.ADMIN_EMAILS,
     refreshGraceMs: config.REFRESH_GRACE_SECONDS * 1000,
     registrationsPerAddress: config.REGISTRATIONS_PER_ADDRESS,
     registrationWindowSeconds: config.REGISTRATION_WINDOW_SECONDS,

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_KEY_CHECK_PATH } from '@agora/kit/auth';
 import { GATEWAY_SIGNATURE_HEADER, verifyGatewaySignature } from '@agora/kit/gateway-trust';
 import { HttpError, readBody, sendJson } from '@agora/kit/http';
-import type { ServiceDefinition } from '@agora/kit/service';
+import type { RunningService, ServiceDefinition } from '@agora/kit/service';
 import { openServiceStore } from '@agora/kit/service-store';
 import { serveSubgraph } from '@agora/kit/subgraph';
 import { AccessTokens } from './access-tokens';
@@ -11,13 +11,14 @@ import { ApiKeys } from './api-keys';
 import { authSettings } from './config';
 import { EmailVerifications } from './email-verification';
 import type { Context } from './context';
-import { parseAdminEmails } from './domain/roles';
 import { LoginLimiter } from './login-limiter';
 import { RegistrationLimiter } from './registration-limiter';
 import { resolvers } from './resolvers';
 import { ApiKeyStore } from './store/api-keys';
 import { CredentialStore } from './store/credentials';
 import { migrations } from './store/migrations';
+import { RoleStore, type GrantResult } from './store/roles';
+import { normalizeEmail } from './domain/credentials';
 import { SessionStore } from './store/sessions';
 import { SigningKeyStore } from './store/signing-keys';
 
@@ -26,7 +27,8 @@ export const JWKS_PATH = '/.well-known/jwks.json';
 
 /**
  * The auth subgraph: accounts, sessions, API keys, token signing and the JWKS. Wiring only.
- * Env: see config.ts (ADMIN_EMAILS, REFRESH_GRACE_SECONDS, registration limits).
+ * Env: see config.ts (REFRESH_GRACE_SECONDS, registration limits). Roles: granted server-side
+ * (`npm run admin:grant -- <email>`, src/admin-grant.ts).
  */
 export const authService: ServiceDefinition = {
   name: 'auth',
@@ -34,7 +36,7 @@ export const authService: ServiceDefinition = {
     const store = await openServiceStore({ ...runtime, events: runtime.infra.events }, { service: 'auth', migrations });
     const { db, outbox } = store;
     const settings = authSettings();
-    const admins = parseAdminEmails(settings.adminEmails);
+    const roles = new RoleStore(db);
     const tokens = await AccessTokens.open(new SigningKeyStore(db));
     const verifications = new EmailVerifications(db, outbox);
     const accounts = new Accounts(
@@ -44,7 +46,7 @@ export const authService: ServiceDefinition = {
       new SessionStore(db, settings.refreshGraceMs),
       tokens,
       new LoginLimiter(runtime.infra.cache, runtime.log),
-      admins,
+      roles,
       new RegistrationLimiter(
         runtime.infra.cache,
         { points: settings.registrationsPerAddress, windowSeconds: settings.registrationWindowSeconds },
@@ -52,7 +54,7 @@ export const authService: ServiceDefinition = {
       ),
       verifications,
     );
-    const apiKeys = new ApiKeys(new ApiKeyStore(db), tokens, admins);
+    const apiKeys = new ApiKeys(new ApiKeyStore(db), tokens, roles);
     const server = await serveSubgraph<Context>(runtime, {
       name: 'auth',
       db,
@@ -67,8 +69,13 @@ export const authService: ServiceDefinition = {
         },
       },
     });
+    const admin: AdminRoles = {
+      grant: (email) => roles.grant(normalizeEmail(email), 'admin'),
+      revoke: (email) => roles.revoke(normalizeEmail(email), 'admin'),
+    };
     return {
       ...server,
+      admin,
       close: async () => {
         await server.close();
         await store.close();
@@ -76,6 +83,19 @@ export const authService: ServiceDefinition = {
     };
   },
 };
+
+/**
+ * The running auth service's own handle on roles: what `npm run admin:grant` does through the
+ * database, for a process that hosts the service (the embedded stack in tests).
+ */
+export interface AdminRoles {
+  grant(email: string): Promise<GrantResult>;
+  revoke(email: string): Promise<GrantResult>;
+}
+
+/** The AdminRoles of a running auth service (undefined for any other service). */
+export const adminRolesOf = (service: RunningService): AdminRoles | undefined =>
+  (service as RunningService & { admin?: AdminRoles }).admin;
 
 /**
  * The gateway's check of an API key (see API_KEY_CHECK_PATH): answered only to requests

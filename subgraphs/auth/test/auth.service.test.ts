@@ -13,6 +13,7 @@ import { outboxMigrations } from '@agora/kit/outbox';
 import type { RunningService } from '@agora/kit/service';
 import { waitFor, testTokens, freshDatabase, describeWithService, codes, gql } from '@agora/kit/testing';
 import { newSigningKey } from '../src/access-tokens';
+import { changeAdmin } from '../src/admin-grant';
 import { JWKS_PATH, authService } from '../src/service';
 import { migrations } from '../src/store/migrations';
 import type { SigningKey } from '../src/store/signing-keys';
@@ -91,6 +92,7 @@ function authSuite(database: () => Promise<Database>) {
     expect(verifying).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
 
   beforeAll(async () => {
+    // Once listed accounts became admin on registering; it must grant nothing now.
     process.env.ADMIN_EMAILS = 'root@example.com';
     db = await database();
     infra = embeddedInfra();
@@ -115,9 +117,32 @@ function authSuite(database: () => Promise<Database>) {
     expect(keys[0]!.kid).toBe(await calculateJwkThumbprint(keys[0]!));
     const root = (await register({ email: 'root@example.com', handle: 'root' })).data!.register;
     const plain = (await register({ email: 'plain@example.com', handle: 'plain' })).data!.register;
-    expect(await verifier()(`Bearer ${root.accessToken}`)).toEqual({ id: root.user.id, roles: ['user', 'admin'] });
+    expect(await verifier()(`Bearer ${root.accessToken}`)).toEqual({ id: root.user.id, roles: ['user'] });
     expect(await verifier()(`Bearer ${plain.accessToken}`)).toEqual({ id: plain.user.id, roles: ['user'] });
   });
+
+  it('grants admin only through the server-side step, from the next token on, and revokes it', async () => {
+    const boss = (await register({ email: 'boss@example.com', handle: 'boss' })).data!.register;
+    expect((await verifier()(`Bearer ${boss.accessToken}`))?.roles).toEqual(['user']);
+    // PGlite opens in one process only: the step runs with the service stopped (PostgreSQL would not mind).
+    const port = Number(new URL(service.url).port);
+    await service.close();
+    const place = { databaseUrl: db.url, dataDir: db.dataDir };
+    expect(await changeAdmin({ email: ' Boss@Example.com ', ...place })).toMatchObject({ result: 'granted' });
+    expect(await changeAdmin({ email: 'boss@example.com', ...place })).toMatchObject({ result: 'already' });
+    expect(await changeAdmin({ email: 'ghost@example.com', ...place })).toMatchObject({ result: 'no-account' });
+    await start(port);
+    const granted = (await refresh(boss.refreshToken)).data!.refreshSession;
+    expect((await verifier()(`Bearer ${granted.accessToken}`))?.roles).toEqual(['user', 'admin']);
+
+    await service.close();
+    expect(await changeAdmin({ email: 'boss@example.com', revoke: true, ...place })).toMatchObject({
+      result: 'revoked',
+    });
+    await start(port);
+    const revoked = (await refresh(granted.refreshToken)).data!.refreshSession;
+    expect((await verifier()(`Bearer ${revoked.accessToken}`))?.roles).toEqual(['user']);
+  }, 60_000);
 
   it('publishes user.registered for each account, with the contract data', async () => {
     const { user } = (await register({ email: 'evented@example.com', handle: 'Evented', displayName: ' Eve ' })).data!

@@ -1,7 +1,7 @@
 import { refusal } from '@agora/kit/testing';
 import { checkPassword, newAccount, normalizeEmail, normalizeHandle } from '../src/domain/credentials';
 import { LOGIN_WINDOW_MS, loginWindow } from '../src/domain/login-limit';
-import { parseAdminEmails, rolesOf } from '../src/domain/roles';
+import { rolesOf } from '../src/domain/roles';
 
 describe('newAccount', () => {
   it('normalises email and handle, and defaults the display name to the handle', () => {
@@ -87,12 +87,10 @@ describe('checkPassword', () => {
 });
 
 describe('roles', () => {
-  it('makes the accounts of ADMIN_EMAILS admins, case-insensitively', () => {
-    const admins = parseAdminEmails(' Root@Example.com, ,second@example.com ');
-    expect([...admins]).toEqual(['root@example.com', 'second@example.com']);
-    expect(rolesOf('root@example.com', admins)).toEqual(['user', 'admin']);
-    expect(rolesOf('someone@example.com', admins)).toEqual(['user']);
-    expect(rolesOf('root@example.com', parseAdminEmails(undefined))).toEqual(['user']);
+  it('makes every account a user, with only the grantable roles granted to it on top', () => {
+    expect(rolesOf([])).toEqual(['user']);
+    expect(rolesOf(['admin'])).toEqual(['user', 'admin']);
+    expect(rolesOf(['superuser', 'user'])).toEqual(['user']);
   });
 });
 

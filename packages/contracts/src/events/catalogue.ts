@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { ANALYTICS_EVENTS } from './analytics';
 import { defineEvent, defineNotice } from './define';
 import { PROFILE_EVENTS } from './profiles';
 import { NOTIFICATIONS_EVENTS } from './notifications';
+import { GATEWAY_EVENTS } from './gateway';
 
 /**
  * The event catalogue: every Kafka topic, event type and payload schema, and every
@@ -136,6 +138,8 @@ export const EVENTS = [
   pictureDeleted,
   ...PROFILE_EVENTS,
   ...NOTIFICATIONS_EVENTS,
+  ...GATEWAY_EVENTS,
+  ...ANALYTICS_EVENTS,
 ] as const;
 
 export const NOTICES = [pictureProcessedNotice] as const;

@@ -4,6 +4,8 @@ export * from './catalogue';
 export * from './profiles';
 export * from './retention';
 export * from './notifications';
+export * from './gateway';
+export * from './analytics';
 import { EVENTS, NOTICES } from './catalogue';
 import type { EventDefinition, NoticeDefinition } from './define';
 

@@ -1,15 +1,15 @@
 import type { Role } from '@agora/kit/viewer';
 
-/** ADMIN_EMAILS: a comma-separated list, compared case-insensitively. */
-export function parseAdminEmails(list: string | undefined): Set<string> {
-  return new Set(
-    (list ?? '')
-      .split(',')
-      .map((email) => email.trim().toLowerCase())
-      .filter((email) => email.length > 0),
-  );
-}
+/**
+ * Roles beyond `user` are granted to an existing account by a server-side step
+ * (`npm run admin:grant -- <email>`, see src/admin-grant.ts), never by registering: no
+ * address makes an account admin by itself.
+ */
+export const GRANTABLE_ROLES = ['admin'] as const satisfies readonly Role[];
+export type GrantableRole = (typeof GRANTABLE_ROLES)[number];
 
-/** Everyone is a user; the accounts listed in ADMIN_EMAILS are admins too. */
-export const rolesOf = (email: string, admins: Set<string>): Role[] =>
-  admins.has(email.toLowerCase()) ? ['user', 'admin'] : ['user'];
+/** An account's roles: everyone is a user, plus what was granted to it. */
+export const rolesOf = (granted: readonly string[]): Role[] => [
+  'user',
+  ...GRANTABLE_ROLES.filter((role) => granted.includes(role)),
+];

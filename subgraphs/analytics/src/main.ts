@@ -1,0 +1,4 @@
+import { runService } from '@agora/kit/service';
+import { analyticsService } from './service';
+
+runService(analyticsService);
