@@ -230,6 +230,14 @@ describe('subscription engine', () => {
     // Blocks and unblocks arrive as users.relations events.
     await world.relation('user.blocked', carol, alice);
     await world.relation('user.unblocked', bob, alice);
+    // Topics are consumed independently (as with Kafka): wait until both are applied, or the
+    // post could overtake them (and be withheld from bob, the safe side).
+    const known = (pair: string) =>
+      (world.engine['blocks'] as unknown as { known: Map<string, unknown> }).known.get(pair);
+    await waitFor(
+      'both relation events applied',
+      () => known(`${carol}:${alice}`) === true && known(`${bob}:${alice}`) === false,
+    );
     await world.createPost(post(panelA, alice));
     await settle([bobSees, carolSees]);
     expect(bobSees).toHaveLength(3);

@@ -38,6 +38,7 @@ describeWithService('REDIS_URL', 'the public API on two gateway replicas', (redi
     const prefix = `api-test-${randomUUID()}:`;
     for (let i = 0; i < 2; i++) {
       const cache = new RedisCache(redisUrl, { keyPrefix: prefix, log });
+      await cache.ready();
       await cache.redisClient.ping();
       caches.push(cache);
       replicas.push(

@@ -7,18 +7,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SUBGRAPHS, portEnvOf } from '@agora/contracts/subgraphs';
 import { codes, gql, spawnTsx, waitFor, type Spawned } from '@agora/kit/testing';
 
 describe('logs after the security scenarios', () => {
   let stack: Spawned;
   let url: string;
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-logs-'));
-  const ports = Object.fromEntries(
-    ['USERS', 'AUTH', 'FORUM', 'PICTURES', 'COMMENTS', 'SEARCH', 'ANALYTICS', 'NOTIFICATIONS'].map((n) => [
-      `PORT_${n}`,
-      '0',
-    ]),
-  );
+  const ports = Object.fromEntries(SUBGRAPHS.map((s) => [portEnvOf(s.name), '0']));
 
   beforeAll(async () => {
     stack = spawnTsx('apps/embedded/src/main.ts', {
@@ -26,6 +22,8 @@ describe('logs after the security scenarios', () => {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'debug',
       WEB_ROOT: '/nonexistent',
+      // No grace period: the second use of a refresh token below is a replay at once.
+      REFRESH_GRACE_SECONDS: '0',
       ...ports,
     });
     const line = await waitFor(

@@ -1,3 +1,4 @@
+import { FAIL_FAST_REDIS, firstConnection } from '@agora/kit/cache/redis';
 import { Redis } from 'ioredis';
 
 /**
@@ -159,20 +160,26 @@ export class RedisResponseStore implements ResponseStore {
   constructor(url: string, options: { prefix?: string; rememberMs?: number; onError?: (error: Error) => void } = {}) {
     this.prefix = `{${options.prefix ?? 'agora:rc'}}`;
     this.rememberMs = options.rememberMs ?? 120_000;
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2, disconnectTimeout: 500 });
+    // Fail fast: an unreachable Redis is a cache bypass, not a wait (writes' events invalidate later).
+    this.redis = new Redis(url, FAIL_FAST_REDIS);
     this.redis.on('error', (error: Error) => options.onError?.(error));
+    this.connected = firstConnection(this.redis).then(() => void (this.connected = undefined));
     this.redis.defineCommand('rcStore', { numberOfKeys: 1, lua: STORE });
     this.redis.defineCommand('rcInvalidate', { numberOfKeys: 0, lua: INVALIDATE });
   }
 
   private readonly rememberMs: number;
+  /** Until the first connection, a command waits for it (bounded). */
+  private connected?: Promise<void>;
 
   async lookup(key: string): Promise<{ body: string | undefined; seq: number }> {
+    if (this.connected) await this.connected;
     const [body, seq] = await this.redis.mget(`${this.prefix}e:${key}`, `${this.prefix}seq`);
     return { body: body ?? undefined, seq: Number(seq ?? 0) };
   }
 
   async store(key: string, body: string, tags: string[], seq: number, ttlMs: number): Promise<boolean> {
+    if (this.connected) await this.connected;
     const redis = this.redis as Redis & { rcStore(...args: (string | number)[]): Promise<number> };
     const stored = await redis.rcStore(`${this.prefix}e:${key}`, this.prefix, seq, Math.max(1, ttlMs), body, ...tags);
     return stored === 1;
@@ -180,6 +187,7 @@ export class RedisResponseStore implements ResponseStore {
 
   async invalidate(tags: string[], cooldownMs: number): Promise<void> {
     if (tags.length === 0) return;
+    if (this.connected) await this.connected;
     const redis = this.redis as Redis & { rcInvalidate(...args: (string | number)[]): Promise<number> };
     await redis.rcInvalidate(this.prefix, Math.max(0, cooldownMs), this.rememberMs, ...tags);
   }

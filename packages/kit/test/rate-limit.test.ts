@@ -59,6 +59,7 @@ describeWithService('REDIS_URL', 'rate limits in Redis (distributed mode)', (red
     const [a, b] = [new RedisCache(redisUrl), new RedisCache(redisUrl)];
     try {
       // Until a client is ready its limiter counts in memory (see the test above).
+      await Promise.all([a.ready(), b.ready()]);
       await Promise.all([a.redisClient.ping(), b.redisClient.ping()]);
       const one = new RateLimits(a, { prefix }).limiter(rule);
       const two = new RateLimits(b, { prefix }).limiter(rule);

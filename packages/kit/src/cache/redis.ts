@@ -23,6 +23,34 @@ export interface RedisCacheOptions {
 export const REDIS_COMMAND_TIMEOUT_MS = 500;
 const FIRST_CONNECT_WAIT_MS = 1_000;
 
+/** Resolves when `redis` first connects, or FIRST_CONNECT_WAIT_MS later: no miss just for starting. */
+export function firstConnection(redis: Redis): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, FIRST_CONNECT_WAIT_MS);
+    timer.unref();
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/**
+ * ioredis options for a Redis that must never hold up a request: while the server is
+ * unreachable a command is refused at once (no offline queue, no retry), one that gets no
+ * answer fails after REDIS_COMMAND_TIMEOUT_MS, and the client reconnects by itself (every
+ * 100 ms to 1 s). Callers treat a failure as a miss.
+ */
+export const FAIL_FAST_REDIS = {
+  enableOfflineQueue: false,
+  commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+  connectTimeout: 1_000,
+  maxRetriesPerRequest: 0,
+  retryStrategy: (times: number) => Math.min(100 * times, 1_000),
+  // How long close() waits for the socket to end (a timer that outlives a failed socket).
+  disconnectTimeout: 500,
+} as const;
+
 /**
  * The cache of distributed mode: Redis, values stored as JSON with a PX time to live.
  * It fails fast: while Redis is unreachable a command is refused at once (no offline
@@ -38,16 +66,7 @@ export class RedisCache implements Cache, Checkable {
 
   constructor(url: string, options: RedisCacheOptions = {}) {
     const log = options.log;
-    this.redis = new Redis(url, {
-      keyPrefix: options.keyPrefix,
-      enableOfflineQueue: false,
-      commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
-      connectTimeout: 1_000,
-      maxRetriesPerRequest: 0,
-      retryStrategy: (times: number) => Math.min(100 * times, 1_000),
-      // How long close() waits for the socket to end (a timer that outlives a failed socket).
-      disconnectTimeout: 500,
-    });
+    this.redis = new Redis(url, { ...FAIL_FAST_REDIS, keyPrefix: options.keyPrefix });
     // One line when Redis goes away and one when it is back, not one per reconnect attempt.
     this.redis.on('error', (err: Error) => {
       if (this.down) return;
@@ -58,19 +77,17 @@ export class RedisCache implements Cache, Checkable {
       if (this.down) log?.info('redis reachable again');
       this.down = false;
     });
-    this.connected = new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, FIRST_CONNECT_WAIT_MS);
-      timer.unref();
-      this.redis.once('ready', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    }).then(() => void (this.connected = undefined));
+    this.connected = firstConnection(this.redis).then(() => void (this.connected = undefined));
+  }
+
+  /** Resolves once the first connection is made, or FIRST_CONNECT_WAIT_MS after the cache was. */
+  async ready(): Promise<void> {
+    if (this.connected) await this.connected;
   }
 
   /** The client, once it is connected or FIRST_CONNECT_WAIT_MS after it was made. */
   private async client(): Promise<Redis> {
-    if (this.connected) await this.connected;
+    await this.ready();
     return this.redis;
   }
 

@@ -219,7 +219,29 @@ export class KafkaEventLog implements EventLog, Checkable {
   private async ensureTopics(topics: string[]): Promise<void> {
     const missing = topics.filter((t) => !this.topics.has(t));
     if (missing.length > 0) {
-      const creating = this.connectedAdmin().then(async () => {
+      const creating = this.connectedAdmin().then(() => this.createTopics(missing));
+      for (const topic of missing) {
+        this.topics.set(
+          topic,
+          creating.catch((error: unknown) => {
+            this.topics.delete(topic);
+            throw error;
+          }),
+        );
+      }
+    }
+    await Promise.all(topics.map((t) => this.topics.get(t)));
+  }
+
+  /**
+   * createTopics, waiting for the leaders. While another process creates the same topics, or
+   * on a broker that has just started, the metadata can answer "does not host this
+   * topic-partition" for a moment: a retriable error, retried (about 15 s in all) rather than
+   * failing the service's start.
+   */
+  private async createTopics(missing: string[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
         await this.admin.createTopics({
           waitForLeaders: true,
           topics: missing.map((topic) => ({
@@ -234,18 +256,13 @@ export class KafkaEventLog implements EventLog, Checkable {
             ),
           })),
         });
-      });
-      for (const topic of missing) {
-        this.topics.set(
-          topic,
-          creating.catch((error: unknown) => {
-            this.topics.delete(topic);
-            throw error;
-          }),
-        );
+        return;
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable || attempt >= 10) throw error;
+        this.log.debug({ err: error, attempt }, 'kafka topics not ready yet; retrying');
+        await sleep(Math.min(200 * 2 ** (attempt - 1), 2_000));
       }
     }
-    await Promise.all(topics.map((t) => this.topics.get(t)));
   }
 }
 
