@@ -184,12 +184,13 @@ export async function signedInContext(app: AppUnderTest, user: TestUser, options
     `mutation($input: LoginInput!) { login(input: $input) { refreshToken } }`,
     { input: { email: user.email, password: PASSWORD } },
   );
+  if (!login.data?.login) throw new Error(`login ${user.handle}: ${JSON.stringify(login.errors)}`);
   return app.context({
     ...options,
     storageState: {
       cookies: [],
       origins: [
-        { origin: app.url, localStorage: [{ name: 'agora.refreshToken', value: login.data!.login.refreshToken }] },
+        { origin: app.url, localStorage: [{ name: 'agora.refreshToken', value: login.data.login.refreshToken }] },
       ],
     },
   });

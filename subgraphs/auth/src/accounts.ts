@@ -81,8 +81,8 @@ export class Accounts {
 
   /** A token presented twice within the grace period gets the same pair both times (SessionStore). */
   async refresh(refreshToken: string): Promise<AuthPayloadRecord> {
-    const rotation = await this.sessions.rotate(refreshToken, async (userId) =>
-      this.tokens.sign(userId, rolesOf(await this.roles.of(userId))),
+    const rotation = await this.sessions.rotate(refreshToken, async (userId, _email, tx) =>
+      this.tokens.sign(userId, rolesOf(await this.roles.of(userId, tx))),
     );
     if (!rotation.ok) throw unauthenticated(REFRESH_REFUSED[rotation.reason]);
     return {

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { GrantableRole } from '../domain/roles';
 
 export type GrantResult = 'granted' | 'already' | 'revoked' | 'not-granted' | 'no-account';
@@ -7,8 +7,9 @@ export type GrantResult = 'granted' | 'already' | 'revoked' | 'not-granted' | 'n
 export class RoleStore {
   constructor(private readonly db: DataSource) {}
 
-  async of(userId: string): Promise<string[]> {
-    const rows = (await this.db.query(`SELECT role FROM account_roles WHERE user_id = $1`, [userId])) as {
+  /** `tx`: when asked inside a transaction (which, on PGlite, holds the only connection). */
+  async of(userId: string, tx?: EntityManager): Promise<string[]> {
+    const rows = (await (tx ?? this.db).query(`SELECT role FROM account_roles WHERE user_id = $1`, [userId])) as {
       role: string;
     }[];
     return rows.map((r) => r.role);

@@ -78,7 +78,11 @@ export class SessionStore {
    * not (a replay ends the session). Within the grace period after a trade, the same token
    * gets the same pair again.
    */
-  async rotate(token: string, sign: (userId: string, email: string) => Promise<string>): Promise<Rotation> {
+  /** `sign` runs inside the rotation's transaction and must read through `tx` (PGlite has one connection). */
+  async rotate(
+    token: string,
+    sign: (userId: string, email: string, tx: EntityManager) => Promise<string>,
+  ): Promise<Rotation> {
     return this.db.transaction(async (tx) => {
       // Locks the token and its session, so concurrent uses of one family take turns: the
       // first trades the token, the others then find it used (and within the grace period).
@@ -115,7 +119,7 @@ export class SessionStore {
       }
       if (found.expired) return { ok: false, reason: 'expired' };
       const refreshToken = await this.issue(tx, found.session_id);
-      const pair = { refreshToken, accessToken: await sign(found.user_id, found.email) };
+      const pair = { refreshToken, accessToken: await sign(found.user_id, found.email, tx) };
       await tx.query(`UPDATE refresh_tokens SET used_at = now(), successor_sealed = $2 WHERE token_hash = $1`, [
         digest(token),
         seal(pair, token),
