@@ -22,8 +22,17 @@ describe('which operations the response cache may keep', () => {
   });
 
   it('keeps fields that are the same for everyone as public', () => {
-    const analysis = analyze(schema, '{ panels(first: 5) { edges { node { id name postCount } } } }', undefined);
+    const analysis = analyze(schema, '{ panels(first: 5) { edges { node { id name slug } } } }', undefined);
     expect(analysis).toMatchObject({ kind: 'query', cacheable: true, viewerDependent: false });
+  });
+
+  it('keeps counts per viewer: they leave out the authors the viewer blocked', () => {
+    for (const query of [
+      '{ panels(first: 5) { edges { node { id postCount } } } }',
+      '{ panel(slug: "p") { posts(first: 5) { edges { node { id commentCount } } } } }',
+    ]) {
+      expect(analyze(schema, query, undefined)).toMatchObject({ cacheable: true, viewerDependent: true });
+    }
   });
 
   it.each([

@@ -24,13 +24,14 @@ export const ENTITY_TYPES = new Set(['Panel', 'Post', 'Comment', 'User', 'Pictur
 export const FIELD_POLICY: Record<string, Record<string, FieldPolicy>> = {
   Query: { ...publicFields('panels', 'panel', 'user'), ...viewerFields('post', 'comment', 'me') },
   Panel: {
-    ...publicFields('id', 'slug', 'name', 'description', 'createdAt', 'createdBy', 'postCount'),
-    // The panel's posts hide authors the viewer blocked.
-    ...viewerFields('posts'),
+    ...publicFields('id', 'slug', 'name', 'description', 'createdAt', 'createdBy'),
+    // The panel's posts, and their count, leave out authors the viewer blocked.
+    ...viewerFields('posts', 'postCount'),
   },
   Post: {
-    ...publicFields('id', 'panel', 'author', 'title', 'body', 'tags', 'createdAt', 'updatedAt', 'commentCount'),
-    ...viewerFields('comments'),
+    ...publicFields('id', 'panel', 'author', 'title', 'body', 'tags', 'createdAt', 'updatedAt'),
+    // Comments, and their count, leave out authors the viewer blocked.
+    ...viewerFields('comments', 'commentCount'),
   },
   Comment: {
     ...publicFields('id', 'post', 'author', 'body', 'createdAt', 'updatedAt'),

@@ -81,6 +81,10 @@ export class SearchStore {
            AND ($3::text[] IS NULL OR d.type = ANY($3::text[]))
            AND ($4::text[] IS NULL OR d.tags @> $4::text[])
            AND ${notBlockedBy('$5', 'd.author_id')}
+           -- A comment under a post the viewer cannot see (its author blocked) is hidden too.
+           AND (d.post_id IS NULL OR NOT EXISTS (
+             SELECT 1 FROM ${VIEWS.documents} parent
+             WHERE parent.id = d.post_id AND NOT (${notBlockedBy('$5', 'parent.author_id')})))
        ),
        page AS (
          SELECT m.id, m.type, m.score FROM m
