@@ -328,8 +328,12 @@ function parseRequest(
 function cacheableData(captured: Captured): unknown {
   if (captured.status !== 200) return undefined;
   try {
-    const parsed = JSON.parse(captured.body) as { data?: unknown; errors?: unknown };
-    return parsed.errors === undefined && parsed.data ? parsed.data : undefined;
+    const parsed = JSON.parse(captured.body) as { data?: Record<string, unknown> | null; errors?: unknown };
+    if (parsed.errors !== undefined || !parsed.data) return undefined;
+    // A root that is null names nothing yet (a profile still on its way, an unknown id): its
+    // arrival would have no tag to drop it by, so it is not kept.
+    if (Object.values(parsed.data).some((value) => value === null)) return undefined;
+    return parsed.data;
   } catch {
     return undefined;
   }

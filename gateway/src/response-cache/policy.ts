@@ -91,7 +91,8 @@ type Ref = [type: string, id: unknown];
 function touches(topic: string, type: string, data: Record<string, unknown>): { refs: Ref[]; viewers: unknown[] } {
   switch (topic) {
     case 'auth.users':
-      return { refs: [['User', data.userId]], viewers: [] };
+      // The account's own `me` changes too.
+      return { refs: [['User', data.userId]], viewers: [data.userId] };
     case 'users.relations': {
       const refs: Ref[] = [
         ['User', data.actorId],
