@@ -20,6 +20,7 @@ import type { z } from 'zod';
 import { loadServices } from '@agora/embedded/services';
 import { gatewayConfig } from '@agora/gateway/config';
 import { workerEnvSchema } from '@agora/pictures/config';
+import { mailWorkerEnvSchema } from '@agora/notifications/config';
 import { infraEnv, loadConfig } from '@agora/kit/config';
 import type { DatabaseOptions } from '@agora/kit/db/datasource';
 import { embeddedInfra } from '@agora/kit/infra';
@@ -102,6 +103,7 @@ const existingSubgraphs = SUBGRAPHS;
 /** The env schema of each other entry point a compose service runs (a worker): keep in step with the code. */
 const ENTRY_SCHEMAS: Record<string, z.ZodObject> = {
   'subgraphs/pictures/src/worker.ts': workerEnvSchema,
+  'subgraphs/notifications/src/worker.ts': mailWorkerEnvSchema,
 };
 
 /**

@@ -41,6 +41,8 @@ export interface Analysis {
   viewerDependent: boolean;
   shape?: Shape;
   roots: RootField[];
+  /** The operation's name in the document, for the API-call log of answers the cache gives. */
+  name?: string;
 }
 
 const OTHER: Analysis = { kind: 'other', cacheable: false, viewerDependent: false, roots: [] };
@@ -84,6 +86,7 @@ export function analyze(schema: GraphQLSchema, query: string, operationName: str
     viewerDependent: state.viewerDependent,
     shape,
     roots,
+    name: operation.name?.value,
   };
 }
 

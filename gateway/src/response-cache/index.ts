@@ -190,7 +190,7 @@ export class ResponseCache {
       }
       if (found.body !== undefined) {
         this.stats.hits += 1;
-        this.onAnsweredHere?.(request);
+        this.onAnsweredHere?.({ ...request, operationName: request.operationName ?? analysis.name });
         return sendCached(res, found.body);
       }
       this.stats.misses += 1;
@@ -201,7 +201,7 @@ export class ResponseCache {
         const result = await leader.result;
         if (result) {
           this.stats.shared += 1;
-          this.onAnsweredHere?.(request);
+          this.onAnsweredHere?.({ ...request, operationName: request.operationName ?? analysis.name });
           return send(res, result, 'shared');
         }
       }

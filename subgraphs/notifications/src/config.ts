@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadConfig } from '@agora/kit/config';
+import { commonEnv, loadConfig } from '@agora/kit/config';
 
 const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
@@ -82,3 +82,9 @@ export function notificationsSettings(
     smtpTimeoutMs: c.MAIL_SMTP_TIMEOUT_MS,
   };
 }
+
+/** The standalone mail worker's env (src/worker.ts): it opens the subgraph's database, so DATABASE_URL is required. */
+export const mailWorkerEnvSchema = z.object({
+  DATA_DIR: commonEnv.DATA_DIR,
+  DATABASE_URL: z.string().url(),
+});

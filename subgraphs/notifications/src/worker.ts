@@ -1,9 +1,8 @@
-import { z } from 'zod';
-import { commonEnv, loadConfig } from '@agora/kit/config';
+import { loadConfig } from '@agora/kit/config';
 import { createInfra } from '@agora/kit/infra';
 import { onShutdown } from '@agora/kit/lifecycle';
 import { createLogger } from '@agora/kit/log';
-import { notificationsSettings } from './config';
+import { mailWorkerEnvSchema, notificationsSettings } from './config';
 import { openResources, runMailWorker } from './resources';
 
 /**
@@ -15,7 +14,7 @@ import { openResources, runMailWorker } from './resources';
  */
 async function main(): Promise<void> {
   const log = createLogger('notifications-worker');
-  const config = loadConfig(z.object({ DATA_DIR: commonEnv.DATA_DIR, DATABASE_URL: z.string().url() }));
+  const config = loadConfig(mailWorkerEnvSchema);
   const settings = notificationsSettings(config.DATA_DIR);
   const infra = await createInfra(process.env, { dataDir: config.DATA_DIR, service: 'notifications', log });
   onShutdown(() => infra.close());
