@@ -343,7 +343,7 @@ export class UsageLog {
    */
   forTransport(engine: SubscriptionEngine, transport: 'WS' | 'SSE'): SubscriptionEngine {
     if (!this.enabled) return engine;
-    const open: SubscriptionEngine['open'] = async (request, caller, listener) => {
+    const open: SubscriptionEngine['open'] = async (request, caller, listener, options) => {
       const call = this.newCall(transport, caller.client ?? { name: null, version: null }, caller.viewer);
       call.apiKeyId = caller.apiKeyId ?? null;
       call.operationName = clip(typeof request.operationName === 'string' ? request.operationName : null, 200);
@@ -352,25 +352,30 @@ export class UsageLog {
       let opened: Awaited<ReturnType<SubscriptionEngine['open']>>;
       try {
         opened = await this.calls.run(call, () =>
-          engine.open(request, caller, {
-            overflow: (reason) => {
-              overflowed = true;
-              listener.overflow(reason);
+          engine.open(
+            request,
+            caller,
+            {
+              overflow: (reason) => {
+                overflowed = true;
+                listener.overflow(reason);
+              },
+              closed: () => {
+                listener.closed?.();
+                if (opened?.kind !== 'stream') return;
+                const end = {
+                  ...call,
+                  id: randomUUID(),
+                  at: new Date(),
+                  errorCodes: new Set<string>(),
+                  failed: overflowed,
+                };
+                if (overflowed) end.errorCodes.add('SLOW_CONSUMER');
+                this.finish(end, 'SUBSCRIPTION_END', performance.now() - call.started);
+              },
             },
-            closed: () => {
-              listener.closed?.();
-              if (opened?.kind !== 'stream') return;
-              const end = {
-                ...call,
-                id: randomUUID(),
-                at: new Date(),
-                errorCodes: new Set<string>(),
-                failed: overflowed,
-              };
-              if (overflowed) end.errorCodes.add('SLOW_CONSUMER');
-              this.finish(end, 'SUBSCRIPTION_END', performance.now() - call.started);
-            },
-          }),
+            options,
+          ),
         );
       } catch (error) {
         call.failed = true;
