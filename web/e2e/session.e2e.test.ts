@@ -113,7 +113,7 @@ describeWithChromium('sessions in the browser', () => {
 
     // The whole session ended: the app's own token is refused at its next load, and it shows signed out.
     await page.reload();
-    await page.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+    await page.getByRole('banner').getByRole('link', { name: 'Sign in', exact: true }).waitFor();
     expect(await page.evaluate((key) => localStorage.getItem(key), REFRESH_KEY)).toBeNull();
     await context.close();
   }, 60_000);

@@ -40,6 +40,12 @@ const isUnauthorizedClose = (error: unknown) =>
 export const client = new Client({
   url: '/graphql',
   fetch: authFetch,
+  // Queries and mutations as JSON POSTs (subscriptions go over graphql-ws): the gateway's
+  // plain GraphQL-over-HTTP path, with its response cache. urql would otherwise send queries
+  // as GETs that also accept text/event-stream, which the gateway reads as graphql-sse, where
+  // a GET only subscribes.
+  preferGetMethod: false,
+  fetchOptions: { headers: { accept: 'application/graphql-response+json, application/json' } },
   exchanges: [
     cacheExchange,
     fetchExchange,
