@@ -93,7 +93,7 @@ export function TimeChart({
           dash: s.dashed ? [6, 4] : undefined,
           spanGaps: false,
           // A value between gaps has no line to be part of: drawn as a dot.
-          points: { show: true, size: 6, filter: isolated },
+          points: { show: true, size: 6, fill: s.color, filter: isolated },
         })),
       ],
       hooks: {

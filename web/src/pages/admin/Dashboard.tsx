@@ -198,8 +198,13 @@ function Usage({ range, onActivity }: { range: Range; onActivity: () => void }) 
         <time dateTime={usage.from}>
           {new Date(usage.from).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}
         </time>
-        , one point per {INTERVAL_WORD[range.interval]}. Updates live.
+        , one point per {INTERVAL_WORD[range.interval]}. {live.error ? '' : 'Updates live.'}
       </p>
+      {live.error && (
+        <p className="notice" role="status">
+          Live updates stopped: {describeError(live.error).general.join(' ')} Reload the page to resume them.
+        </p>
+      )}
       <Totals usage={usage} merged={merged} />
       <Charts usage={usage} merged={merged} range={range} stepMs={stepMs} />
       <div className="columns">
@@ -244,8 +249,7 @@ function Charts({ usage, merged, range, stepMs }: { usage: Usage; merged: Merged
     (best, p) => (p.count > (best?.count ?? 0) ? p : best),
     undefined,
   );
-  const rates = merged.points.map((p) => (p.count > 0 ? (p.errors / p.count) * 100 : null));
-  const worstRate = rates.reduce<number>((max, r) => Math.max(max, r ?? 0), 0);
+  const worstRate = merged.points.reduce((max, p) => Math.max(max, p.count > 0 ? p.errors / p.count : 0), 0);
   const slowest = merged.points.reduce<(typeof merged.points)[number] | undefined>(
     (best, p) => (p.p95Ms !== null && p.p95Ms > (best?.p95Ms ?? -1) ? p : best),
     undefined,
@@ -308,7 +312,7 @@ function Charts({ usage, merged, range, stepMs }: { usage: Usage; merged: Merged
       />
       <TimeChart
         title={`Error rate per ${word}`}
-        summary={`${formatPercent(merged.errorRate)} of calls failed over the range; at worst ${formatPercent(worstRate / 100)} in one ${word}.`}
+        summary={`${formatPercent(merged.errorRate)} of calls failed over the range; at worst ${formatPercent(worstRate)} in one ${word}.`}
         times={times}
         stepMs={stepMs}
         series={rateSeries}
