@@ -28,19 +28,22 @@ async function main(): Promise<void> {
     env: { ...process.env, RESPONSE_CACHE: 'off', RATE_LIMITS: 'false', LOG_LEVEL: 'silent' },
   });
   const url = stack.gateway.graphqlUrl;
-  const post = async (query: string, variables?: unknown, token?: string) => {
+  const post = async <T = unknown>(query: string, variables?: unknown, token?: string): Promise<T> => {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown };
+    const body = (await response.json()) as { data?: T; errors?: unknown };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return body.data!;
   };
-  const { register } = await post('mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', {
-    i: { email: 'bench@example.com', password: 'Correct-horse-battery-9', handle: 'bench' },
-  });
+  const { register } = await post<{ register: { accessToken: string } }>(
+    'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }',
+    {
+      i: { email: 'bench@example.com', password: 'Correct-horse-battery-9', handle: 'bench' },
+    },
+  );
   for (const name of ['Bench one', 'Bench two', 'Bench three']) {
     await post('mutation($n: String!) { createPanel(input: { name: $n }) { id } }', { n: name }, register.accessToken);
   }
