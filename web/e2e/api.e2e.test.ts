@@ -7,6 +7,7 @@ import {
   registerUser,
   signedInContext,
   startApp,
+  waitForSubscription,
   waitSignedIn,
   type AppUnderTest,
   type TestUser,
@@ -220,6 +221,12 @@ describeWithChromium('trusted-documents mode', () => {
     const context = await app.context();
     const bodies = recordGraphQL(context);
     const page = await context.newPage();
+    const refusedLive: string[] = [];
+    page.on('websocket', (socket) =>
+      socket.on('framereceived', ({ payload }) => {
+        if (String(payload).includes('"type":"error"')) refusedLive.push(String(payload));
+      }),
+    );
     await page.goto(app.url);
     await page.getByText('No panels yet — create the first one.').waitFor();
     await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).click();
@@ -229,6 +236,8 @@ describeWithChromium('trusted-documents mode', () => {
     await register.getByLabel('Handle', { exact: true }).fill('lin');
     await register.getByRole('button', { name: 'Register' }).click();
     await waitSignedIn(page, 'lin');
+    // The header's live count subscribes over WebSocket with its registered text.
+    await waitForSubscription(page, 'NotificationAdded');
 
     const newPanel = page.getByRole('form', { name: 'New panel' });
     await newPanel.getByLabel('Panel name').fill('Trusted only');
@@ -246,6 +255,7 @@ describeWithChromium('trusted-documents mode', () => {
     await signIn.getByRole('button', { name: 'Sign in' }).click();
     await waitSignedIn(page, 'lin');
 
+    expect(refusedLive).toEqual([]);
     // Every request went by id, none with a text.
     expect(bodies.length).toBeGreaterThan(5);
     for (const body of bodies) {

@@ -1,5 +1,6 @@
 import { createClient as createWSClient, type Client as WSClient } from 'graphql-ws';
 import { persistedExchange } from '@urql/exchange-persisted';
+import registeredDocuments from './__generated__/persisted-documents.json';
 import type { DocumentNode } from 'graphql';
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
 import { authFetch, currentAccessToken, onIdentityChange, refresh } from './session';
@@ -39,6 +40,9 @@ const ws = liveConnection();
 const isUnauthorizedClose = (error: unknown) =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNAUTHORIZED;
 
+/** The registered documents (codegen's manifest, also loaded by the gateway): id → text. */
+const REGISTERED: Record<string, string | undefined> = registeredDocuments;
+
 /** The id codegen gave a document (`__meta__.hash`: the sha256 of its registered text). */
 const registeredHash = (document: DocumentNode) =>
   (document as DocumentNode & { __meta__?: { hash?: string } }).__meta__?.hash;
@@ -70,8 +74,11 @@ export const client = new Client({
     }),
     fetchExchange,
     subscriptionExchange({
-      forwardSubscription(request) {
-        const payload = { ...request, query: request.query ?? '' };
+      // graphql-ws always sends a text: a subscription sends its registered text (the manifest's,
+      // whose sha256 is its id), which trusted-documents mode accepts, unlike urql's own print.
+      forwardSubscription(request, operation) {
+        const registered = REGISTERED[registeredHash(operation.query) ?? ''];
+        const payload = { ...request, query: registered ?? request.query ?? '' };
         return {
           subscribe(sink) {
             let stop = ws.subscribe(payload, {
