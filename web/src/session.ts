@@ -288,13 +288,16 @@ export async function sendDocument<T>(
   post: (payload: Record<string, unknown>) => Promise<unknown>,
 ): Promise<T> {
   const id = (document as DocumentNode & { __meta__?: { hash?: string } }).__meta__?.hash;
+  const operation = document.definitions.find((d) => d.kind === 'OperationDefinition');
+  const operationName = operation && 'name' in operation ? operation.name?.value : undefined;
   if (id) {
-    const answer = (await post({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: id } } })) as {
+    const persistedQuery = { version: 1, sha256Hash: id };
+    const answer = (await post({ operationName, variables, extensions: { persistedQuery } })) as {
       errors?: { extensions?: { code?: string } }[];
     };
     if (!answer.errors?.some((e) => e.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND')) return answer as T;
   }
-  return (await post({ query: stringifyDocument(document), variables })) as T;
+  return (await post({ operationName, query: stringifyDocument(document), variables })) as T;
 }
 
 /**
