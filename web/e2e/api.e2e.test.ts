@@ -207,14 +207,19 @@ describeWithChromium('trusted-documents mode', () => {
     expect(app.errors.splice(0)).toEqual([]);
   });
 
-  /** Every GraphQL request a page makes over HTTP, as sent. */
+  /** Every GraphQL request a page makes over HTTP, as sent (queries as GET, mutations as POST). */
   function recordGraphQL(context: BrowserContext) {
-    const bodies: Record<string, unknown>[] = [];
+    const requests: Record<string, unknown>[] = [];
     context.on('request', (request: Request) => {
-      if (!request.url().endsWith('/graphql') || request.method() !== 'POST') return;
-      bodies.push(JSON.parse(request.postData() ?? '{}') as Record<string, unknown>);
+      const url = new URL(request.url());
+      if (url.pathname !== '/graphql') return;
+      if (request.method() === 'POST') requests.push(JSON.parse(request.postData() ?? '{}') as Record<string, unknown>);
+      else {
+        const params = Object.fromEntries(url.searchParams);
+        requests.push({ ...params, extensions: JSON.parse(params.extensions ?? 'null') as unknown });
+      }
     });
-    return bodies;
+    return requests;
   }
 
   it('runs the web app (register, a panel, sign out and in) by registered ids alone', async () => {
