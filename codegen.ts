@@ -1,5 +1,7 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { addTypenameSelectionDocumentTransform } from '@graphql-codegen/client-preset';
 import { SUBGRAPHS } from './packages/contracts/src/subgraphs';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 
 /**
@@ -36,8 +38,17 @@ const config: CodegenConfig = {
       schema: 'schema/supergraph-api.graphql',
       documents: ['web/src/**/*.tsx', 'web/src/**/*.ts', '!web/src/__generated__/**'],
       preset: 'client',
+      // urql's document cache adds __typename to every selection; the registered documents carry it too.
+      documentTransforms: [addTypenameSelectionDocumentTransform],
       // Fragments are shared selections (a query and a subscription render the same card), not masks.
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json: the manifest the gateway registers, keyed by the plain hex sha256
+      // of each document (APQ's sha256Hash; the preset's 'sha256' would prefix it with "sha256:").
+      presetConfig: {
+        fragmentMasking: false,
+        persistedDocuments: {
+          hashAlgorithm: (document: string) => createHash('sha256').update(document).digest('hex'),
+        },
+      },
       config: { scalars: { DateTime: 'string' }, enumsAsTypes: true, useTypeImports: true },
     },
   },

@@ -425,7 +425,7 @@ describeWithChromium('the web app', () => {
     let expired = false;
     await page.route('**/graphql', async (route) => {
       const body = route.request().postData() ?? '';
-      operations.push(/(mutation|query) (\w+)/.exec(body)?.[2] ?? '?');
+      operations.push((JSON.parse(body || '{}') as { operationName?: string }).operationName ?? '?');
       if (!expired && body.includes('CreatePost') && route.request().headers()['authorization']) {
         expired = true;
         await route.fulfill({

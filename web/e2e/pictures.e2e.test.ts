@@ -144,7 +144,10 @@ describeWithChromium('pictures in the web app', () => {
     const upload = page.getByRole('form', { name: 'Upload a picture' });
     const file = upload.getByLabel('Image file');
     const sent: string[] = [];
-    page.on('request', (request) => request.postData()?.includes('uploadPicture') && sent.push(request.url()));
+    page.on(
+      'request',
+      (request) => request.postData()?.includes('"operationName":"UploadPicture"') && sent.push(request.url()),
+    );
 
     await file.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await upload.getByRole('button', { name: 'Upload' }).click();

@@ -1,4 +1,7 @@
 import { createClient as createWSClient, type Client as WSClient } from 'graphql-ws';
+import { persistedExchange } from '@urql/exchange-persisted';
+import registeredDocuments from './__generated__/persisted-documents.json';
+import type { DocumentNode } from 'graphql';
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
 import { authFetch, currentAccessToken, onIdentityChange, refresh } from './session';
 
@@ -37,6 +40,19 @@ const ws = liveConnection();
 const isUnauthorizedClose = (error: unknown) =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNAUTHORIZED;
 
+/** The registered documents (codegen's manifest, also loaded by the gateway): id → text. */
+const REGISTERED: Record<string, string | undefined> = registeredDocuments;
+
+/** The id codegen gave a document (`__meta__.hash`: the sha256 of its registered text). */
+const registeredHash = (document: DocumentNode) =>
+  (document as DocumentNode & { __meta__?: { hash?: string } }).__meta__?.hash;
+
+/** APQ's id of a document not in the manifest (documents written outside `graphql()`). */
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 export const client = new Client({
   url: '/graphql',
   fetch: authFetch,
@@ -48,10 +64,21 @@ export const client = new Client({
   fetchOptions: { headers: { accept: 'application/graphql-response+json, application/json' } },
   exchanges: [
     cacheExchange,
+    // Queries and mutations go by their registered id (codegen's persisted-documents.json, which
+    // the gateway loads), so the gateway's trusted-documents mode runs them; a gateway that does
+    // not know an id yet answers PERSISTED_QUERY_NOT_FOUND and gets the text once (APQ).
+    persistedExchange({
+      enableForMutation: true,
+      preferGetForPersistedQueries: false,
+      generateHash: async (query, document) => registeredHash(document) ?? sha256(query),
+    }),
     fetchExchange,
     subscriptionExchange({
-      forwardSubscription(request) {
-        const payload = { ...request, query: request.query ?? '' };
+      // graphql-ws always sends a text: a subscription sends its registered text (the manifest's,
+      // whose sha256 is its id), which trusted-documents mode accepts, unlike urql's own print.
+      forwardSubscription(request, operation) {
+        const registered = REGISTERED[registeredHash(operation.query) ?? ''];
+        const payload = { ...request, query: registered ?? request.query ?? '' };
         return {
           subscribe(sink) {
             let stop = ws.subscribe(payload, {

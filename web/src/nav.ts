@@ -18,4 +18,5 @@ export const mainNav: NavEntry[] = [
 export const userMenu: NavEntry[] = [
   { label: 'Edit profile', to: '/settings/profile' },
   { label: 'Notification settings', to: '/settings/notifications' },
+  { label: 'API keys', to: '/settings/api-keys' },
 ];

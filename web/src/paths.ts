@@ -26,4 +26,5 @@ export const paths = {
   admin: () => '/admin',
   notifications: () => '/notifications',
   notificationSettings: () => '/settings/notifications',
+  apiKeys: () => '/settings/api-keys',
 };

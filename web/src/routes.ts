@@ -22,4 +22,5 @@ export const routes = [
   route('/settings/notifications', () => import('./pages/NotificationSettings')),
   route('/verify-email', () => import('./pages/VerifyEmail')),
   route('/unsubscribe', () => import('./pages/Unsubscribe')),
+  route('/settings/api-keys', () => import('./pages/ApiKeys')),
 ];

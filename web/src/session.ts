@@ -1,4 +1,5 @@
 import { stringifyDocument } from '@urql/core';
+import type { DocumentNode } from 'graphql';
 import { useSyncExternalStore } from 'react';
 import { graphql } from './__generated__';
 import type { AuthPayloadFieldsFragment } from './__generated__/graphql';
@@ -187,15 +188,17 @@ export function refresh(stale: string | null = accessToken): Promise<boolean> {
       return false;
     }
     try {
-      const response = await fetch('/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: stringifyDocument(RefreshSessionMutation), variables: { refreshToken } }),
-      });
-      const body = (await response.json()) as {
+      const body = await sendDocument<{
         data?: { refreshSession?: AuthPayloadFieldsFragment };
         errors?: { extensions?: { code?: string } }[];
-      };
+      }>(RefreshSessionMutation, { refreshToken }, async (payload) => {
+        const response = await fetch('/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(payload),
+        });
+        return response.json();
+      });
       if (body.data?.refreshSession) {
         signInQuietly(body.data.refreshSession);
         return true;
@@ -273,6 +276,29 @@ export const authFetch: typeof fetch = async (input, init) => {
   if (!token || !isUnauthenticated(first.body) || !(await refresh(token))) return first.response;
   return (await send(accessToken)).response;
 };
+
+/**
+ * Sends `document` by its registered id (codegen's `__meta__.hash`, which the gateway knows
+ * from the manifest and which its trusted-documents mode requires), and by its text only
+ * when the gateway answers that it does not know the id (APQ's PERSISTED_QUERY_NOT_FOUND).
+ */
+export async function sendDocument<T>(
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  post: (payload: Record<string, unknown>) => Promise<unknown>,
+): Promise<T> {
+  const id = (document as DocumentNode & { __meta__?: { hash?: string } }).__meta__?.hash;
+  const operation = document.definitions.find((d) => d.kind === 'OperationDefinition');
+  const operationName = operation && 'name' in operation ? operation.name?.value : undefined;
+  if (id) {
+    const persistedQuery = { version: 1, sha256Hash: id };
+    const answer = (await post({ operationName, variables, extensions: { persistedQuery } })) as {
+      errors?: { extensions?: { code?: string } }[];
+    };
+    if (!answer.errors?.some((e) => e.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND')) return answer as T;
+  }
+  return (await post({ operationName, query: stringifyDocument(document), variables })) as T;
+}
 
 /**
  * POSTs a GraphQL request with XMLHttpRequest, for the upload progress fetch cannot report.

@@ -25,6 +25,9 @@ type Documents = {
     "\n  fragment CommentFields on Comment {\n    id\n    body\n    createdAt\n    updatedAt\n    parent {\n      id\n    }\n    author {\n      ...UserNameFields\n    }\n  }\n": typeof types.CommentFieldsFragmentDoc,
     "\n  fragment PictureCardFields on Picture {\n    id\n    title\n    status\n    thumbnailUrl\n    width\n    height\n    createdAt\n    owner {\n      ...UserNameFields\n    }\n  }\n": typeof types.PictureCardFieldsFragmentDoc,
     "\n  fragment UserCardFields on User {\n    ...UserNameFields\n    bio\n    followerCount\n  }\n": typeof types.UserCardFieldsFragmentDoc,
+    "\n  query MyApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdAt\n      lastUsedAt\n      expiresAt\n    }\n  }\n": typeof types.MyApiKeysDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        id\n        name\n        prefix\n        createdAt\n        lastUsedAt\n        expiresAt\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": typeof types.RevokeApiKeyDocument,
     "\n  query MyProfile {\n    me {\n      ...UserNameFields\n      bio\n    }\n  }\n": typeof types.MyProfileDocument,
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      ...UserNameFields\n      bio\n    }\n  }\n": typeof types.UpdateProfileDocument,
     "\n  query Followers($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      followers(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.FollowersDocument,
@@ -81,6 +84,9 @@ const documents: Documents = {
     "\n  fragment CommentFields on Comment {\n    id\n    body\n    createdAt\n    updatedAt\n    parent {\n      id\n    }\n    author {\n      ...UserNameFields\n    }\n  }\n": types.CommentFieldsFragmentDoc,
     "\n  fragment PictureCardFields on Picture {\n    id\n    title\n    status\n    thumbnailUrl\n    width\n    height\n    createdAt\n    owner {\n      ...UserNameFields\n    }\n  }\n": types.PictureCardFieldsFragmentDoc,
     "\n  fragment UserCardFields on User {\n    ...UserNameFields\n    bio\n    followerCount\n  }\n": types.UserCardFieldsFragmentDoc,
+    "\n  query MyApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdAt\n      lastUsedAt\n      expiresAt\n    }\n  }\n": types.MyApiKeysDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        id\n        name\n        prefix\n        createdAt\n        lastUsedAt\n        expiresAt\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": types.RevokeApiKeyDocument,
     "\n  query MyProfile {\n    me {\n      ...UserNameFields\n      bio\n    }\n  }\n": types.MyProfileDocument,
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) {\n      ...UserNameFields\n      bio\n    }\n  }\n": types.UpdateProfileDocument,
     "\n  query Followers($handle: String!, $first: Int!, $after: String) {\n    user(handle: $handle) {\n      ...UserNameFields\n      followers(first: $first, after: $after) {\n        edges {\n          node {\n            ...UserCardFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.FollowersDocument,
@@ -184,6 +190,18 @@ export function graphql(source: "\n  fragment PictureCardFields on Picture {\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment UserCardFields on User {\n    ...UserNameFields\n    bio\n    followerCount\n  }\n"): (typeof documents)["\n  fragment UserCardFields on User {\n    ...UserNameFields\n    bio\n    followerCount\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdAt\n      lastUsedAt\n      expiresAt\n    }\n  }\n"): (typeof documents)["\n  query MyApiKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdAt\n      lastUsedAt\n      expiresAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        id\n        name\n        prefix\n        createdAt\n        lastUsedAt\n        expiresAt\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        id\n        name\n        prefix\n        createdAt\n        lastUsedAt\n        expiresAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

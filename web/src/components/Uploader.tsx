@@ -1,9 +1,9 @@
-import { CombinedError, stringifyDocument } from '@urql/core';
+import { CombinedError } from '@urql/core';
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { graphql } from '../__generated__';
 import type { PictureCardFieldsFragment } from '../__generated__/graphql';
 import { LIMITS, formatBytes, lengthProblem, parseTags, tagsProblem } from '../limits';
-import { postWithProgress } from '../session';
+import { postWithProgress, sendDocument } from '../session';
 import { FormErrors, TextField, useForm } from './form';
 
 const UploadPictureMutation = graphql(`
@@ -115,21 +115,21 @@ export function Uploader({ onUploaded }: { onUploaded: (picture: PictureCardFiel
     abort.current = new AbortController();
     setProgress(0);
     try {
-      const body = JSON.stringify({
-        query: stringifyDocument(UploadPictureMutation),
-        variables: {
-          input: {
-            title: title.trim(),
-            tags: parseTags(tags),
-            contentType: chosen.file.type,
-            dataBase64: await toBase64(chosen.file),
-          },
+      const variables = {
+        input: {
+          title: title.trim(),
+          tags: parseTags(tags),
+          contentType: chosen.file.type,
+          dataBase64: await toBase64(chosen.file),
         },
-      });
-      const result = await postWithProgress<{
+      };
+      const signal = abort.current.signal;
+      const result = await sendDocument<{
         data?: { uploadPicture?: PictureCardFieldsFragment } | null;
         errors?: { message: string; extensions?: Record<string, unknown> }[];
-      }>(body, (sent, total) => setProgress(total > 0 ? sent / total : 0), abort.current.signal);
+      }>(UploadPictureMutation, variables, (payload) =>
+        postWithProgress(JSON.stringify(payload), (sent, total) => setProgress(total > 0 ? sent / total : 0), signal),
+      );
       if (result.data?.uploadPicture) {
         onUploaded(result.data.uploadPicture);
         setDone(`Uploaded “${result.data.uploadPicture.title}”. Its thumbnail is being made.`);
