@@ -385,7 +385,7 @@ describe('subscription engine', () => {
     );
   });
 
-  it('completes every subscription on close, after what is queued', async () => {
+  it('completes an open subscription on close, after what is queued, and opens no new one', async () => {
     world = await testWorld();
     const subscription = stream(await open('subscription { postAdded { id } }', world.anonymous()));
     await world.createPost(post(panelA));

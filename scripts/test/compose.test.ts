@@ -286,7 +286,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('has Prometheus scrape every Agora process at its port, and Grafana provisioned with the Agora dashboard', () => {
+  it('has Prometheus scrape only Agora processes at their ports (gateway, both forum replicas and the worker among them), and Grafana provisioned with the Agora dashboard', () => {
     const scrape = parse(read('ops/prometheus/prometheus.yml')) as {
       scrape_configs: { static_configs: { targets: string[] }[] }[];
     };

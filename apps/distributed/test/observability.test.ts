@@ -186,7 +186,7 @@ describeWithService(
       );
     }, 60_000);
 
-    it('/metrics on every process exposes the series of its role', async () => {
+    it('/metrics on every process started here (five subgraphs, the worker, the gateway) exposes the series of its role', async () => {
       const series = async (name: string) => {
         const base = stack.urls[name]!.replace(/\/graphql$/, '');
         const response = await fetch(`${base}/metrics`);

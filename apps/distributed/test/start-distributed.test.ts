@@ -180,7 +180,7 @@ describeWithService([...BACKING], 'npm run start:distributed', (databaseUrl, _re
     expect(mine.map((p) => p.name).sort()).toEqual([...names].sort());
     expect(new Set(mine.map((p) => p.createdBy.id))).toEqual(new Set([user.id]));
 
-    // The same rules as embedded mode: anonymous and invalid writes are refused, nothing written.
+    // The same rules as embedded mode: anonymous and invalid writes are refused.
     const anonymous = await gql(gatewayUrl, `mutation { createPanel(input: { name: "Nope ${handle}" }) { id } }`);
     expect(codes(anonymous)).toEqual(['UNAUTHENTICATED']);
     const blank = await gql(gatewayUrl, `mutation { createPanel(input: { name: "  " }) { id } }`, {}, auth);
@@ -432,7 +432,7 @@ describeWithService([...BACKING], 'npm run start:distributed', (databaseUrl, _re
     console.log(`auth killed: serving again after ${authBackInMs} ms; ${reads.length} forum reads, none failed`);
   }, 60_000);
 
-  it('stops every process on SIGTERM', async () => {
+  it('stops on SIGTERM: the script exits 0 and every port it used is free', async () => {
     stack.kill('SIGTERM');
     expect(await exited).toBe(0);
     const stillOpen = (await Promise.all(ports.map(async (port) => ((await portFree(port)) ? null : port)))).filter(

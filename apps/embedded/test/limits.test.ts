@@ -102,7 +102,7 @@ describe('operation limits and client mistakes', () => {
     });
   });
 
-  it('runs an operation within the limits on every transport, and then calls the subgraph', async () => {
+  it('runs an operation within the limits on HTTP and WebSocket, and then calls the subgraph', async () => {
     const query = '{ panels(first: 5) { edges { node { id } } } }';
     const before = subgraph.calls;
     expect((await post(url, { query })).body).toEqual({ data: { panels: { edges: [] } } });

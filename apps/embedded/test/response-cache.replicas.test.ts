@@ -267,7 +267,7 @@ describeWithService('REDIS_URL', 'response cache shared by two gateway replicas'
     expect(await missing()).toEqual({ panel: null, cache: 'miss' });
   });
 
-  it('does not cache a bad token’s request: it is refused, as without the cache', async () => {
+  it('refuses a bad token’s request with the cache on, as without it', async () => {
     const res = await gql(b.graphqlUrl, PANEL_PAGE, { id: panelId }, { authorization: 'Bearer not-a-token' });
     expect(res.status).toBe(401);
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

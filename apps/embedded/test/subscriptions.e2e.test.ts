@@ -118,7 +118,7 @@ describe('subscriptions through the gateway', () => {
     await stack?.close();
   });
 
-  it("graphql-ws: a subscriber gets another user's new post in its panel, fields from every subgraph", async () => {
+  it("graphql-ws: a subscriber gets another user's new post in its panel, with fields from forum and users", async () => {
     const onGeneral = wsSubscribe(ws(reader), `subscription($p: ID) { postAdded(panelId: $p) { ${POST_FIELDS} } }`, {
       p: general,
     });

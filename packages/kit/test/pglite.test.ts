@@ -4,7 +4,7 @@ import { pglitePlace, sqlContract } from '../src/testing';
 sqlContract('pglite', (options) => pglitePlace(options));
 
 describe('PGlite shared by the services of a process', () => {
-  it('keeps each service in its own schema of one instance per data folder, and closes it with the last', async () => {
+  it('keeps each service in its own schema of one instance per data folder, serving the others after one closes', async () => {
     const { mkdtempSync, rmSync, readdirSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');

@@ -142,7 +142,7 @@ function usersSuite(database: () => Promise<{ url?: string; drop: () => Promise<
     });
   });
 
-  it('resolves 100 User references with one query to its database', async () => {
+  it('resolves 100 User references with one query per table (profiles, follows)', async () => {
     const ids = await registerAll(Array.from({ length: 100 }, (_, i) => `ref${i}`));
     const [viewer] = await registerAll(['referee']);
     const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
