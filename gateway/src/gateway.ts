@@ -222,7 +222,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const explorerSite = options.explorerRoot ? explorer(options.explorerRoot) : undefined;
   const callers = new WeakMap<IncomingMessage, Caller>();
 
-  const responseCache = responseCacheFor(options, gateway);
+  const responseCache = responseCacheFor(options, gateway, (hash) => persisted.documents.get(hash));
   if (responseCache) responseCache.onAnsweredHere = (request) => usage.describe(request);
   const graphql: { handle?: ReturnType<typeof apolloHandler<GatewayContext>> } = {};
   let subscriptions: Subscriptions | undefined;

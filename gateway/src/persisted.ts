@@ -72,13 +72,23 @@ export function persistedQueryCache(
   };
 }
 
-/** Trusted-documents mode: refuses unregistered documents before parsing (the gateway's own requests excepted). */
+/**
+ * Trusted-documents mode: refuses unregistered documents (the gateway's own requests
+ * excepted) before they are planned or sent to a subgraph. The refusal is thrown from
+ * didResolveOperation, the hook whose errors Apollo answers as a client error (400 with the
+ * code); thrown from requestDidStart it became a 500. Parsing before it is bounded by the
+ * body and token limits.
+ */
 export function trustedDocumentsPlugin(persisted: PersistedDocuments): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart({ request, contextValue }) {
+    async requestDidStart({ contextValue }) {
       if (!persisted.trusted || contextValue.callerClass === 'internal') return;
-      const refusal = untrusted(persisted, request.query, request.extensions);
-      if (refusal) throw refusal;
+      return {
+        async didResolveOperation({ request }) {
+          const refusal = untrusted(persisted, request.query, request.extensions);
+          if (refusal) throw refusal;
+        },
+      };
     },
   };
 }

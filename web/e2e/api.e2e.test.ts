@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { waitFor } from '@agora/kit/testing';
 import {
@@ -280,6 +281,7 @@ describeWithChromium('trusted-documents mode', () => {
     });
     return { status: response.status, ...((await response.json()) as Omit<Answer, 'status'>) };
   };
+  const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
   const handWritten = { query: '{ panels(first: 1) { edges { cursor } } }' };
   const unregisteredId = { extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } };
 
@@ -292,17 +294,22 @@ describeWithChromium('trusted-documents mode', () => {
     }
   });
 
-  // Known gateway bug (reported): trustedDocumentsPlugin (gateway/src/persisted.ts) throws its
-  // refusal from Apollo's requestDidStart hook, which Apollo answers as a 500
-  // INTERNAL_SERVER_ERROR ("Unexpected error processing request"). When it is fixed this test
-  // fails: drop `.failing`.
-  it.failing('says why: 400 PERSISTED_QUERY_NOT_IN_LIST', async () => {
-    for (const body of [handWritten, unregisteredId]) {
+  it('says why: an unknown id is not found, and its text, or any hand-written one, is not in the list', async () => {
+    expect(await post(unregisteredId).then((a) => codes(a))).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    // What an APQ client does next: the same id with its text. Refused, and not registered.
+    const withText = {
+      ...handWritten,
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(handWritten.query) } },
+    };
+    for (const body of [handWritten, withText]) {
       const answer = await post(body);
       expect({ status: answer.status, codes: codes(answer) }).toEqual({
         status: 400,
         codes: ['PERSISTED_QUERY_NOT_IN_LIST'],
       });
     }
+    expect(await post({ extensions: withText.extensions }).then((a) => codes(a))).toEqual([
+      'PERSISTED_QUERY_NOT_FOUND',
+    ]);
   });
 });

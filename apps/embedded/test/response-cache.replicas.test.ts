@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startEmbeddedStack, type EmbeddedStack } from '@agora/embedded/stack';
 import { remoteKeys, tokenIdentifier } from '@agora/kit/auth';
@@ -114,6 +116,7 @@ describeWithService('REDIS_URL', 'response cache shared by two gateway replicas'
           identify: tokenIdentifier(remoteKeys(`${auth.url}/.well-known/jwks.json`)),
           infra: stack.infra,
           responseCache: { redisUrl, redisPrefix },
+          persistedDocuments: config.persistedDocuments,
         }),
       );
     }
@@ -251,6 +254,30 @@ describeWithService('REDIS_URL', 'response cache shared by two gateway replicas'
         user: { id: bob.id, viewerHasBlocked: false },
       });
     }
+  });
+
+  it("caches the web app's registered documents sent by id alone, as their text would be", async () => {
+    const manifest = JSON.parse(
+      readFileSync(resolve(__dirname, '../../../web/src/__generated__/persisted-documents.json'), 'utf8'),
+    ) as Record<string, string>;
+    const [hash] = Object.entries(manifest).find(([, document]) => document.startsWith('query Panels('))!;
+    const byId = async () => {
+      const response = await fetch(a.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          variables: { first: 7 },
+          extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+        }),
+      });
+      const body = (await response.json()) as { data?: { panels: { edges: unknown[] } }; errors?: unknown };
+      return {
+        ok: body.errors === undefined && Array.isArray(body.data?.panels.edges),
+        cache: response.headers.get('x-agora-cache'),
+      };
+    };
+    expect(await byId()).toEqual({ ok: true, cache: 'miss' });
+    expect(await byId()).toEqual({ ok: true, cache: 'hit' });
   });
 
   it('does not keep an answer whose root is null: what is not there yet may arrive without a tag to drop it by', async () => {

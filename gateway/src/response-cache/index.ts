@@ -25,6 +25,8 @@ export interface ResponseCacheOptions {
   /** How long tags of events that feed other services' copies refuse new entries. Default 2 s. */
   cooldownMs?: number;
   maxBodyBytes: number;
+  /** Registered documents by hash: a request sent by id alone is read as that document. */
+  documentFor?: (hash: string) => string | undefined;
 }
 
 export interface ResponseCacheStats {
@@ -151,7 +153,7 @@ export class ResponseCache {
         if (error instanceof HttpError) return sendHttpError(res, error);
         throw error;
       }
-      const request = parseRequest(text);
+      const request = parseRequest(text, this.options.documentFor);
       const analysis = request && this.analysisOf(request.query, request.operationName);
       if (!request || !analysis || analysis.kind === 'other') {
         this.stats.bypassed += 1;
@@ -299,6 +301,7 @@ export class ResponseCache {
 
 function parseRequest(
   text: string,
+  documentFor: ((hash: string) => string | undefined) | undefined,
 ): { query: string; operationName?: string; variables: Record<string, unknown> } | undefined {
   let body: unknown;
   try {
@@ -307,12 +310,19 @@ function parseRequest(
     return undefined;
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  const { query, operationName, variables, extensions } = body as Record<string, unknown>;
-  // Persisted queries (a hash, maybe no text) are left to Apollo: such mutations are dropped
-  // from the cache by their events only.
-  if (typeof query !== 'string' || (extensions && typeof extensions === 'object' && 'persistedQuery' in extensions)) {
-    return undefined;
+  const { operationName, variables, extensions } = body as Record<string, unknown>;
+  let { query } = body as Record<string, unknown>;
+  // A persisted query is read as its document when the id is a registered one (the web app
+  // sends ids); other ids (APQ registrations, unknown) are left to Apollo, and such mutations
+  // are dropped from the cache by their events only.
+  const persisted = extensions && typeof extensions === 'object' && 'persistedQuery' in extensions;
+  if (persisted) {
+    const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } }).persistedQuery?.sha256Hash;
+    const registered = typeof hash === 'string' ? documentFor?.(hash) : undefined;
+    if (!registered || (query !== undefined && query !== registered)) return undefined;
+    query = registered;
   }
+  if (typeof query !== 'string') return undefined;
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return undefined;
   if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
     return undefined;

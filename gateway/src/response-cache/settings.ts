@@ -30,6 +30,8 @@ export function responseCacheFor(
     infra?: Pick<Infra, 'events'>;
   },
   gateway: ApolloGateway,
+  /** Registered documents by hash (persisted-documents manifests): requests sent by id are cached too. */
+  documentFor?: (hash: string) => string | undefined,
 ): (ResponseCache & { ready: Promise<void> }) | undefined {
   const settings = options.responseCache;
   if (!settings) return undefined;
@@ -51,6 +53,7 @@ export function responseCacheFor(
     ttlMs: settings.ttlMs,
     cooldownMs: settings.cooldownMs,
     maxBodyBytes: options.maxBodyBytes,
+    documentFor,
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => cache.schemaChanged(apiSchema, coreSupergraphSdl));
   const ready = cache.start(options.infra.events);
