@@ -144,10 +144,15 @@ describeWithService(
           has('gateway', KIND.CONSUMER, /^forum\.posts process$/),
         30_000,
       );
-      const trace = receiver.spans.filter((s) => s.traceId === traceId);
-      // One trace: every span but the gateway's request has its parent in the trace.
-      const ids = new Set(trace.map((s) => s.spanId));
-      const roots = trace.filter((s) => !s.parentSpanId || !ids.has(s.parentSpanId));
+      // One trace: every span but the gateway's request has its parent in the trace. A parent
+      // ends (and is exported) after its children, so wait for the parents still on their way.
+      const rootsOf = () => {
+        const spans = receiver.spans.filter((s) => s.traceId === traceId);
+        const ids = new Set(spans.map((s) => s.spanId));
+        return { trace: spans, roots: spans.filter((s) => !s.parentSpanId || !ids.has(s.parentSpanId)) };
+      };
+      await waitFor('every parent span exported', () => rootsOf().roots.length === 1, 15_000).catch(() => undefined);
+      const { trace, roots } = rootsOf();
       expect(roots.map((s) => `${s.service} ${s.name}`)).toEqual(['gateway POST /graphql']);
       // The gateway's consumer resolved the payload through forum, still in this trace.
       const consumer = trace.find((s) => s.service === 'gateway' && s.kind === KIND.CONSUMER)!;
