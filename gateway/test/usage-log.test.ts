@@ -131,8 +131,11 @@ describe('API-call log', () => {
 
     // Kept records go out once the log is back (after the backoff); calls after that are recorded as usual.
     events.down = false;
-    await waitFor('the kept records', () => gateway.usage.stats().buffered === 0);
-    expect(records.filter((r) => r.requestId?.startsWith('usage-down-'))).toHaveLength(5);
+    await waitFor('the buffer emptied', () => gateway.usage.stats().buffered === 0);
+    // Taken from the buffer is not yet read back by this test's consumer: wait for all five.
+    const kept = () => records.filter((r) => r.requestId?.startsWith('usage-down-'));
+    await waitFor('the kept records read back', () => kept().length >= 5);
+    expect(kept()).toHaveLength(5);
     await gql(gateway.graphqlUrl, PANELS, undefined, { 'x-request-id': 'usage-after' });
     await recordOf('usage-after');
     expect(gateway.usage.stats()).toMatchObject({ buffered: 0, dropped: 3 });
