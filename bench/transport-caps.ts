@@ -2,7 +2,7 @@
  * What 30 000 graphql-sse reservations and 1 000 WebSocket connections from one address cost
  * the gateway (issue 14): how many were granted past the per-address cap, and the process's
  * RSS before, after and once the refused ones are gone. One embedded stack in this process.
- * `npm run bench:caps`. RESERVATIONS (30 000), SOCKETS (1 000), AT_ONCE (50).
+ * `NODE_OPTIONS=--expose-gc npm run bench:caps`. RESERVATIONS (30 000), SOCKETS (1 000), AT_ONCE (50).
  */
 import { WebSocket } from 'ws';
 import { startEmbeddedStack } from '@agora/embedded/stack';
@@ -11,7 +11,13 @@ import { writeResult } from './lib';
 const RESERVATIONS = Number(process.env.RESERVATIONS ?? 30_000);
 const SOCKETS = Number(process.env.SOCKETS ?? 1_000);
 const AT_ONCE = Number(process.env.AT_ONCE ?? 50);
-const mb = () => Math.round(process.memoryUsage().rss / 1e5) / 10;
+const round = (bytes: number) => Math.round(bytes / 1e5) / 10;
+/** RSS and, after a full GC when node runs with --expose-gc, the live heap (MB). */
+const mb = () => {
+  global.gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss: round(rss), heapUsed: round(heapUsed) };
+};
 
 async function inBatches<T>(count: number, one: () => Promise<T>): Promise<T[]> {
   const results: T[] = [];
@@ -24,7 +30,6 @@ async function inBatches<T>(count: number, one: () => Promise<T>): Promise<T[]> 
 async function main(): Promise<void> {
   const stack = await startEmbeddedStack({ gatewayPort: 0, subgraphPort: () => 0 });
   const url = stack.gateway.graphqlUrl;
-  global.gc?.();
   const before = mb();
 
   const reservations = await inBatches(RESERVATIONS, async () => {
@@ -49,7 +54,6 @@ async function main(): Promise<void> {
   const afterSockets = mb();
   for (const socket of sockets) socket.terminate();
   await new Promise((done) => setTimeout(done, 2_000));
-  global.gc?.();
   const settled = mb();
 
   const count = (statuses: number[]) =>
@@ -58,7 +62,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     reservations: { sent: RESERVATIONS, byStatus: count(reservations) },
     webSockets: { opened: SOCKETS, byStatus: count(upgrades) },
-    rssMb: { before, afterReservations, afterSockets, settled },
+    memoryMb: { before, afterReservations, afterSockets, settled },
   };
   console.log(JSON.stringify(result, null, 2));
   console.log(`written to ${writeResult('transport-caps', result)}`);
