@@ -1,7 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { HeaderMap } from '@apollo/server';
-import { GraphQLError } from 'graphql';
-import type { Identify } from '@agora/kit/auth';
+import { identifyOr401, with401, type Identify } from '@agora/kit/auth';
 import { unauthenticated } from '@agora/kit/errors';
 import type { CallerClass } from '@agora/kit/operation-limits';
 import type { Viewer } from '@agora/kit/viewer';
@@ -88,13 +86,7 @@ export function authenticator(options: { identify: Identify; apiKeys?: ApiKeyVer
         credentials,
       };
     }
-    let viewer: Viewer | null;
-    try {
-      viewer = await options.identify(credentials.authorization);
-    } catch (error) {
-      if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') throw with401(error);
-      throw error;
-    }
+    const viewer = await identifyOr401(options.identify, credentials.authorization);
     return {
       ...base,
       viewer,
@@ -102,15 +94,4 @@ export function authenticator(options: { identify: Identify; apiKeys?: ApiKeyVer
       callerClass: viewer ? 'user' : 'anonymous',
     };
   };
-}
-
-/** UNAUTHENTICATED with HTTP 401 and a WWW-Authenticate challenge. */
-export function with401(error: GraphQLError): GraphQLError {
-  return new GraphQLError(error.message, {
-    extensions: {
-      ...error.extensions,
-      code: 'UNAUTHENTICATED',
-      http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer error="invalid_token"']]) },
-    },
-  });
 }

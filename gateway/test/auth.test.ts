@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { unauthenticated } from '@agora/kit/errors';
-import { forwardedFor, verifyCaller } from '../src/auth';
+import { identifyOr401 } from '@agora/kit/auth';
+import { forwardedFor } from '../src/auth';
 
 const request = (peer: string, xff?: string | string[]) =>
   ({
@@ -24,24 +25,26 @@ describe('forwardedFor', () => {
   });
 });
 
-describe('verifyCaller', () => {
+describe('identifyOr401 (the gateway and every subgraph check tokens with it)', () => {
   it('passes the verified viewer, or null without a token', async () => {
     const viewer = { id: 'u1', roles: ['user' as const] };
-    expect(await verifyCaller(async (auth) => (auth ? viewer : null), 'Bearer x')).toBe(viewer);
-    expect(await verifyCaller(async () => null, undefined)).toBeNull();
+    expect(await identifyOr401(async (auth) => (auth ? viewer : null), 'Bearer x')).toBe(viewer);
+    expect(await identifyOr401(async () => null, undefined)).toBeNull();
   });
 
   it('turns a refused token into UNAUTHENTICATED with HTTP 401', async () => {
-    const error = await verifyCaller(async () => {
+    const error = await identifyOr401(async () => {
       throw unauthenticated('Invalid or expired access token');
     }, 'Bearer x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GraphQLError);
     expect((error as GraphQLError).message).toBe('Invalid or expired access token');
     expect((error as GraphQLError).extensions).toMatchObject({ code: 'UNAUTHENTICATED', http: { status: 401 } });
+    const headers = (error as GraphQLError).extensions.http as { headers: Map<string, string> };
+    expect(headers.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
   });
 
   it('lets other failures through as they are', async () => {
     const boom = new Error('jwks unreachable');
-    await expect(verifyCaller(async () => Promise.reject(boom), 'Bearer x')).rejects.toBe(boom);
+    await expect(identifyOr401(async () => Promise.reject(boom), 'Bearer x')).rejects.toBe(boom);
   });
 });

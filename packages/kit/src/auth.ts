@@ -1,3 +1,5 @@
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { unauthenticated } from './errors';
 import type { Role, Viewer } from './viewer';
@@ -7,6 +9,30 @@ export const ACCESS_TOKEN = { issuer: 'agora-auth', audience: 'agora', algorithm
 
 /** Turns an Authorization header into the viewer it proves, null when absent. */
 export type Identify = (authorization: string | undefined) => Promise<Viewer | null>;
+
+/** UNAUTHENTICATED with HTTP 401 and the Bearer challenge of RFC 6750 (an invalid token). */
+export function with401(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    extensions: {
+      ...error.extensions,
+      code: 'UNAUTHENTICATED',
+      http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer error="invalid_token"']]) },
+    },
+  });
+}
+
+/**
+ * `identify`, with a refused token answered as the caller's mistake (401, see with401),
+ * never a 500; other failures (keys unreachable) pass through as they are.
+ */
+export async function identifyOr401(identify: Identify, authorization: string | undefined): Promise<Viewer | null> {
+  try {
+    return await identify(authorization);
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') throw with401(error);
+    throw error;
+  }
+}
 
 /**
  * Verifies Bearer access tokens against a key set: signature (EdDSA only, so `alg: none`

@@ -1,17 +1,17 @@
 import type { IncomingMessage } from 'node:http';
-import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, type DocumentNode } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { apolloHandler } from './http';
 import { requestIdFrom } from './ids';
 import { Loaders } from './loaders';
-import type { Identify } from './auth';
+import { identifyOr401, type Identify } from './auth';
 import type { Logger } from './log';
 import type { Viewer } from './viewer';
 import { formatError } from './format-error';
@@ -170,21 +170,4 @@ export async function startSubgraphServer<C extends RequestContext>(
       await http.close();
     },
   };
-}
-
-/** A refused token is the caller's mistake: UNAUTHENTICATED with HTTP 401, never a 500. */
-async function identifyOr401(identify: Identify, authorization: string | undefined) {
-  try {
-    return await identify(authorization);
-  } catch (error) {
-    if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') {
-      throw new GraphQLError(error.message, {
-        extensions: {
-          ...error.extensions,
-          http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer']]) },
-        },
-      });
-    }
-    throw error;
-  }
 }
