@@ -4,21 +4,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTransport } from 'nodemailer';
-import { waitFor } from '@agora/kit/testing';
+import { freePort, waitFor } from '@agora/kit/testing';
 
 const CATCHER = resolve(__dirname, '../devstack.d/smtp-catcher.mjs');
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => done(port));
-    });
-  });
 
 describe('devstack SMTP catcher', () => {
   const dir = mkdtempSync(join(tmpdir(), 'smtp-catcher-'));

@@ -1,17 +1,5 @@
-import { createServer } from 'node:net';
 import { crc32, deflateSync } from 'node:zlib';
-import { spawnTsx, type Spawned } from '@agora/kit/testing';
-
-/** A free TCP port on loopback (for a replica that must come back on the same address). */
-export const freePort = () =>
-  new Promise<number>((done, fail) => {
-    const server = createServer()
-      .once('error', fail)
-      .listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => done(port));
-      });
-  });
+import { freePort, spawnTsx, type Spawned } from '@agora/kit/testing';
 
 export interface StackProcesses {
   gatewayUrl: string;

@@ -16,7 +16,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,7 +26,7 @@ import { remoteKeys, tokenIdentifier } from '@agora/kit/auth';
 import { KafkaEventLog } from '@agora/kit/events/kafka';
 import { createLogger } from '@agora/kit/log';
 import { RabbitNotices } from '@agora/kit/notices/rabbitmq';
-import { describeWithService, codes, gql, sleep, waitFor } from '@agora/kit/testing';
+import { describeWithService, codes, freePortBase, gql, portFree, sleep, waitFor } from '@agora/kit/testing';
 import { SUBGRAPHS } from '@agora/contracts/subgraphs';
 import { wsClient, wsSubscribe, type Received } from '../../../gateway/test/subscription-clients';
 
@@ -50,22 +49,6 @@ const runScript = (env: NodeJS.ProcessEnv) =>
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-
-const portFree = (port: number) =>
-  new Promise<boolean>((done) => {
-    const server = createServer()
-      .once('error', () => done(false))
-      .listen(port, '127.0.0.1', () => server.close(() => done(true)));
-  });
-
-/** A PORT_BASE whose ports this run uses (gateway, every subgraph, forum's second replica) are free. */
-async function freePortBase(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 400) * 100;
-    const free = await Promise.all(OFFSETS.map((offset) => portFree(base + offset)));
-    if (free.every(Boolean)) return base;
-  }
-}
 
 describe('start:distributed refuses what it cannot run', () => {
   async function failure(env: NodeJS.ProcessEnv) {
@@ -111,7 +94,7 @@ describeWithService([...BACKING], 'npm run start:distributed', (databaseUrl, _re
     await admin.query(`CREATE DATABASE ${database}`);
     const url = new URL(databaseUrl);
     url.pathname = `/${database}`;
-    base = await freePortBase();
+    base = await freePortBase(OFFSETS);
     ports = OFFSETS.map((offset) => base + offset);
     gatewayUrl = `http://127.0.0.1:${base}/graphql`;
     stack = runScript({

@@ -8,6 +8,7 @@ export * from './databases';
 export * from './events';
 export * from './http';
 export * from './processes';
+export * from './ports';
 export * from './services';
 export * from './subgraph';
 export * from './contracts/blobs';
