@@ -1,39 +1,49 @@
 /**
- * SIGTERM to five subgraph processes (SUBGRAPHS below) and the pictures worker, each run
- * alone against the real servers (PostgreSQL, Kafka, RabbitMQ, Redis, MongoDB wire) as in
- * distributed mode: each stops its server, consumers and pools and exits 0 within the
- * lifecycle's bound. (search, notifications and analytics are not among them yet.)
+ * SIGTERM to every registered subgraph's process, the pictures worker and the notifications
+ * mail worker, each run alone against the real servers (PostgreSQL, Kafka, RabbitMQ, Redis,
+ * MongoDB wire) as in distributed mode: each stops its server, consumers and pools and exits
+ * 0 within the lifecycle's bound.
  */
-import { freshDatabase, describeWithService, spawnTsx, type Spawned } from '@agora/kit/testing';
+import { randomUUID } from 'node:crypto';
+import { SUBGRAPHS } from '@agora/contracts/subgraphs';
+import { freshDatabase, describeWithService, spawnTsx, STACK_START_TIMEOUT_MS, type Spawned } from '@agora/kit/testing';
 
-const SUBGRAPHS = ['users', 'auth', 'forum', 'comments', 'pictures'] as const;
+/** What each worker logs once it is taking jobs. */
+const WORKERS = [
+  { name: 'pictures-worker', entry: 'subgraphs/pictures/src/worker.ts', ready: 'thumbnail worker running' },
+  { name: 'notifications-worker', entry: 'subgraphs/notifications/src/worker.ts', ready: 'mail worker running' },
+];
 
 describeWithService(
   ['DATABASE_URL', 'REDIS_URL', 'AMQP_URL', 'KAFKA_BROKERS', 'MONGO_URL'],
-  'SIGTERM in five subgraph processes and the pictures worker',
+  'SIGTERM in every subgraph process and worker',
   (serverUrl) => {
     let database: Awaited<ReturnType<typeof freshDatabase>>;
     const processes: { name: string; process: Spawned }[] = [];
 
     beforeAll(async () => {
       database = await freshDatabase(serverUrl);
-      const env = { DATABASE_URL: database.url, PORT: '0', PICTURES_WORKER: 'off' };
-      for (const name of SUBGRAPHS) {
-        processes.push({ name, process: spawnTsx(`subgraphs/${name}/src/main.ts`, env, { keepBacking: true }) });
+      const env = {
+        DATABASE_URL: database.url,
+        PORT: '0',
+        PICTURES_WORKER: 'off',
+        NOTIFICATIONS_MAIL_WORKER: 'off',
+        // A queue of this test's own: the shared RabbitMQ's `mail` queue is not its to drain.
+        MAIL_QUEUE: `mail-shutdown-${randomUUID()}`,
+      };
+      const ready: Promise<unknown>[] = [];
+      for (const { name } of SUBGRAPHS) {
+        const process = spawnTsx(`subgraphs/${name}/src/main.ts`, env, { keepBacking: true });
+        processes.push({ name, process });
+        ready.push(process.waitForLog(`${name} subgraph listening`, STACK_START_TIMEOUT_MS - 10_000));
       }
-      processes.push({
-        name: 'pictures-worker',
-        process: spawnTsx('subgraphs/pictures/src/worker.ts', env, { keepBacking: true }),
-      });
-      await Promise.all(
-        processes.map(({ name, process }) =>
-          process.waitForLog(
-            name === 'pictures-worker' ? 'thumbnail worker running' : `${name} subgraph listening`,
-            120_000,
-          ),
-        ),
-      );
-    }, 150_000);
+      for (const worker of WORKERS) {
+        const process = spawnTsx(worker.entry, env, { keepBacking: true });
+        processes.push({ name: worker.name, process });
+        ready.push(process.waitForLog(worker.ready, STACK_START_TIMEOUT_MS - 10_000));
+      }
+      await Promise.all(ready);
+    }, STACK_START_TIMEOUT_MS);
 
     afterAll(async () => {
       for (const { process } of processes) process.kill('SIGKILL');
