@@ -7,6 +7,7 @@ import { getOperationAST, type DocumentNode, type GraphQLError } from 'graphql';
 import { apiCallRecorded, type EventData, type EventEnvelope } from '@agora/contracts/events';
 import type { EventLog } from '@agora/kit/events/port';
 import type { Logger } from '@agora/kit/log';
+import { metrics } from '@agora/kit/metrics';
 import type { Viewer } from '@agora/kit/viewer';
 import type { Caller } from './callers';
 import type { GatewayContext } from './gateway';
@@ -195,6 +196,7 @@ export class UsageLog {
       try {
         await withTimeout(events.publish(apiCallRecorded.topic, envelopes), this.options.publishTimeoutMs ?? 10_000);
         this.counters.published += envelopes.length;
+        metrics.apiCallRecords.inc({ outcome: 'published' }, envelopes.length);
         this.failures = 0;
         this.nextAttempt = 0;
       } catch (error) {
@@ -221,6 +223,7 @@ export class UsageLog {
 
   private dropped(count: number, reason: string): void {
     this.counters.dropped += count;
+    metrics.apiCallRecords.inc({ outcome: 'dropped' }, count);
     this.droppedSinceLog += count;
     this.dropReason = reason;
     this.logDrops(false);

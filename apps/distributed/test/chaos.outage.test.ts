@@ -49,6 +49,15 @@ async function withOutage<T>(server: Server, during: () => Promise<T>): Promise<
   }
 }
 
+/** The gateway's API-call record counters, from its /metrics. */
+let gatewayMetricsUrl = '';
+async function apiCallRecords(): Promise<{ published: number; dropped: number }> {
+  const text = await (await fetch(gatewayMetricsUrl)).text();
+  const value = (outcome: string) =>
+    Number(new RegExp(`^agora_api_call_records_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return { published: value('published'), dropped: value('dropped') };
+}
+
 const timed = async <T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> => {
   const began = Date.now();
   const value = await work();
@@ -84,6 +93,7 @@ describeWithService(
         forumReplicas: 2,
       });
       gatewayUrl = stack.gatewayUrl;
+      gatewayMetricsUrl = gatewayUrl.replace(/\/graphql$/, '/metrics');
 
       const handle = `a${randomUUID().slice(0, 8)}`;
       alice = { email: `${handle}@example.test`, token: '' };
@@ -277,6 +287,8 @@ describeWithService(
 
       const handle = `k${randomUUID().slice(0, 8)}`;
       const carol = { email: `${handle}@example.test`, token: '' };
+      // The gateway's API-call records go to Kafka too (gateway.requests): none may be lost.
+      const recordsBefore = await apiCallRecords();
       await withOutage('kafka', async () => {
         // An existing account signs in as usual, profile and all.
         const login = await timed(() =>
@@ -322,6 +334,14 @@ describeWithService(
         60_000,
       );
       const profileAfterMs = Date.now() - backAt;
+      // The records of the calls made during the outage (two logins, a register, a post) were
+      // kept in the gateway's buffer and published once the broker was back; none dropped.
+      await waitFor(
+        'the outage calls published',
+        async () => (await apiCallRecords()).published >= recordsBefore.published + 4,
+        60_000,
+      );
+      expect((await apiCallRecords()).dropped).toBe(recordsBefore.dropped);
       await waitFor(
         'the post written during the outage delivered',
         () => events.includes('Written during the Kafka outage'),

@@ -67,6 +67,12 @@ export const metrics = {
     labelNames: ['subgraph'] as const,
     registers: [registry],
   }),
+  apiCallRecords: new Counter({
+    name: 'agora_api_call_records_total',
+    help: "The gateway's API-call records (gateway.requests): published, or dropped (buffer full, unfit, stopping)",
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  }),
   outboxPublished: new Counter({
     name: 'agora_outbox_published_total',
     help: 'Events the outbox relay published to the event log, by service',
