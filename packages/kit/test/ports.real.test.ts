@@ -13,6 +13,7 @@ import {
   eventLogContract,
   jobQueueContract,
   noticesContract,
+  tcpProxy,
   waitFor,
   describeWithService,
 } from '../src/testing';
@@ -142,6 +143,41 @@ describeWithService('AMQP_URL', 'RabbitMQ', (url) => {
 
   jobQueueContract('rabbitmq', openJobs);
   noticesContract('rabbitmq', () => RabbitNotices.open(url, log));
+
+  it('keeps the notices sent while a subscriber reconnects, and delivers them once it is back', async () => {
+    // After a broker restart the publisher can be back before a subscriber: the subscriber's
+    // queue must still be there, bound, collecting. Here only the subscriber's link is cut.
+    const broker = new URL(url);
+    const proxy = await tcpProxy({ host: broker.hostname, port: Number(broker.port) });
+    const viaProxy = new URL(url);
+    viaProxy.port = String(proxy.port);
+    const subscriber = await RabbitNotices.open(viaProxy.toString(), log);
+    const publisher = await RabbitNotices.open(url, log);
+    const key = `t${randomUUID().replaceAll('-', '')}.picture.processed`;
+    const seen: unknown[] = [];
+    const subscription = await subscriber.subscribe(key, (notice) => void seen.push(notice.data));
+    try {
+      await publisher.publish(key, 1);
+      await waitFor('the first notice', () => seen.length === 1, 10_000);
+      proxy.cut();
+      await waitFor('the subscriber to lose its connection', () =>
+        subscriber.health().then(
+          () => false,
+          () => true,
+        ),
+      );
+      await publisher.publish(key, 2);
+      await publisher.publish(key, 3);
+      proxy.restore();
+      await waitFor('the notices sent while it was away', () => seen.length === 3, 15_000);
+      expect(seen).toEqual([1, 2, 3]);
+    } finally {
+      await subscription.stop();
+      await subscriber.close();
+      await publisher.close();
+      await proxy.close();
+    }
+  }, 40_000);
 
   it('gives the job of a worker that died before acking to another worker', async () => {
     const queue = `dies.${randomUUID()}`;

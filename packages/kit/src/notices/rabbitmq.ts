@@ -1,4 +1,5 @@
 import type { Channel } from 'amqplib';
+import { randomUUID } from 'node:crypto';
 import { AmqpClient } from '../amqp';
 import type { Logger } from '../log';
 import { context, contextFrom, ROOT_CONTEXT, traceHeaders } from '../tracing';
@@ -9,13 +10,24 @@ const EXCHANGE = 'realtime';
 const PUBLISH_TIMEOUT_MS = 1_000;
 /** Notices kept while the broker is away (oldest dropped past this), sent once it is back. */
 const PENDING_LIMIT = 1_000;
-/** After a reconnect, subscribers re-bind their queues first; then the kept notices go out. */
+/** After a reconnect, subscribers consume from their queues again first; then the kept notices go out. */
 const RESEND_DELAY_MS = 1_000;
+/**
+ * A subscriber's queue outlives its connection, so notices sent while it reconnects (after a
+ * broker restart the publisher may be back first) wait for it; a queue nobody has consumed
+ * for this long is the broker's to delete (a subscriber that died).
+ */
+const QUEUE_EXPIRES_MS = 60_000;
+/** Bounds what a queue keeps for an absent subscriber: at most this many notices, this young. */
+const QUEUE_MAX_LENGTH = 10_000;
+const QUEUE_MESSAGE_TTL_MS = 60_000;
 
 /**
  * Notices of distributed mode: RabbitMQ's `realtime` topic exchange. Each subscriber has
- * its own exclusive, auto-deleted queue bound with its pattern, so every subscriber (every
- * gateway replica) gets every matching notice, and nothing is kept once it is gone.
+ * its own queue bound with its pattern, so every subscriber (every gateway replica) gets
+ * every matching notice. The queue is durable and named, so a broker restart or a lost
+ * connection does not lose it or its binding; it is deleted on stop(), or by the broker
+ * once it has gone unused for QUEUE_EXPIRES_MS.
  */
 export class RabbitNotices implements Notices {
   private exchangeReady?: Promise<void>;
@@ -136,10 +148,11 @@ export class RabbitNotices implements Notices {
   }
 }
 
-/** One subscriber: a channel with its own queue; subscribed again after a reconnect. */
+/** One subscriber: a channel consuming its own queue; consuming again after a reconnect. */
 class Subscription {
   private channel?: Channel;
   private stopped = false;
+  readonly queue = `realtime.${randomUUID()}`;
 
   constructor(
     private readonly client: AmqpClient,
@@ -154,10 +167,16 @@ class Subscription {
       if (!this.stopped && channel === this.channel) this.restart();
     });
     await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
-    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
-    await channel.bindQueue(queue, EXCHANGE, this.pattern);
+    await channel.assertQueue(this.queue, {
+      durable: true,
+      expires: QUEUE_EXPIRES_MS,
+      maxLength: QUEUE_MAX_LENGTH,
+      messageTtl: QUEUE_MESSAGE_TTL_MS,
+      arguments: { 'x-overflow': 'drop-head' },
+    });
+    await channel.bindQueue(this.queue, EXCHANGE, this.pattern);
     await channel.consume(
-      queue,
+      this.queue,
       (message) => {
         if (!message) return;
         const routingKey = message.fields.routingKey;
@@ -175,8 +194,9 @@ class Subscription {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    // Closing the channel cancels its consumer, and the auto-delete queue goes with it.
-    await this.channel?.close().catch(() => undefined);
+    if (!this.channel) return;
+    await this.channel.deleteQueue(this.queue).catch(() => undefined);
+    await this.channel.close().catch(() => undefined);
   }
 
   private restart(): void {

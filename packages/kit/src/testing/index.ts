@@ -9,6 +9,7 @@ export * from './events';
 export * from './http';
 export * from './processes';
 export * from './ports';
+export * from './proxy';
 export * from './services';
 export * from './subgraph';
 export * from './contracts/blobs';
