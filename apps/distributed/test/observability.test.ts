@@ -79,7 +79,7 @@ describeWithService(
       database = await freshDatabase(serverUrl);
       stack = await startStack({
         databaseUrl: database.url,
-        subgraphs: ['auth', 'users', 'forum', 'comments', 'pictures'],
+        subgraphs: ['auth', 'users', 'forum', 'comments', 'pictures', 'search', 'analytics', 'notifications'],
         env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
         envOf: { forum: { LOG_LEVEL: 'debug' } },
       });
@@ -191,7 +191,7 @@ describeWithService(
       );
     }, 60_000);
 
-    it('/metrics on every process started here (five subgraphs, the worker, the gateway) exposes the series of its role', async () => {
+    it('/metrics on every process started here (every subgraph, the worker, the gateway) exposes the series of its role', async () => {
       const series = async (name: string) => {
         const base = stack.urls[name]!.replace(/\/graphql$/, '');
         const response = await fetch(`${base}/metrics`);
@@ -230,6 +230,14 @@ describeWithService(
         auth: ['agora_graphql_operations_total', 'agora_outbox_published_total'],
         pictures: ['agora_graphql_operations_total', 'agora_outbox_backlog'],
         'pictures-worker': ['agora_jobs_total', 'agora_job_queue_depth'],
+        search: ['agora_graphql_operations_total', 'agora_events_consumed_total', 'agora_consumer_lag_seconds'],
+        analytics: ['agora_graphql_operations_total', 'agora_events_consumed_total', 'agora_consumer_lag_seconds'],
+        notifications: [
+          'agora_graphql_operations_total',
+          'agora_events_consumed_total',
+          'agora_consumer_lag_seconds',
+          'agora_jobs_total',
+        ],
       };
       for (const [name, names] of Object.entries(expected)) {
         const text = await series(name);
@@ -247,6 +255,17 @@ describeWithService(
       );
       expect(await series('pictures-worker')).toMatch(
         /^agora_jobs_total\{queue="pictures.thumbnails",outcome="ok"\} [1-9]/m,
+      );
+      // search projected the post written above; analytics stored the gateway's call records.
+      await waitFor('search to count the post it indexed', async () =>
+        /^agora_events_consumed_total\{group="search[^"]*",topic="forum.posts",outcome="ok"\} [1-9]/m.test(
+          await series('search'),
+        ),
+      );
+      await waitFor('analytics to count the call records it stored', async () =>
+        /^agora_events_consumed_total\{group="analytics[^"]*",topic="gateway.requests",outcome="ok"\} [1-9]/m.test(
+          await series('analytics'),
+        ),
       );
     }, 60_000);
   },

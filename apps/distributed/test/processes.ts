@@ -1,4 +1,6 @@
 import { crc32, deflateSync } from 'node:zlib';
+import { randomUUID } from 'node:crypto';
+import type { SubgraphName } from '@agora/contracts/subgraphs';
 import { freePort, spawnTsx, type Spawned } from '@agora/kit/testing';
 
 export interface StackProcesses {
@@ -18,7 +20,7 @@ export interface StackProcesses {
  */
 export async function startStack(options: {
   databaseUrl: string;
-  subgraphs: ('users' | 'auth' | 'forum' | 'comments' | 'pictures')[];
+  subgraphs: SubgraphName[];
   forumReplicas?: 1 | 2;
   env?: NodeJS.ProcessEnv;
   /** Per process name, env on top of the rest (e.g. LOG_LEVEL). */
@@ -43,12 +45,19 @@ export async function startStack(options: {
       ? { AUTH_JWKS_URL: urls.auth.replace(/\/graphql$/, '/.well-known/jwks.json') }
       : {};
     const starting: Promise<void>[] = [];
-    for (const name of ['users', 'comments'] as const) {
+    for (const name of ['users', 'comments', 'search', 'analytics'] as const) {
       if (wanted.has(name)) {
         starting.push(
           start(name, `subgraphs/${name}/src/main.ts`, { ...common, PORT: '0' }, `${name} subgraph listening`),
         );
       }
+    }
+    if (wanted.has('notifications')) {
+      // A mail queue of its own: the shared RabbitMQ's `mail` queue is not this stack's to drain.
+      const env = { ...common, PORT: '0', MAIL_QUEUE: `mail-${randomUUID()}` };
+      starting.push(
+        start('notifications', 'subgraphs/notifications/src/main.ts', env, 'notifications subgraph listening'),
+      );
     }
     if (wanted.has('forum')) {
       const replicas = options.forumReplicas === 2 ? ['forum-1', 'forum-2'] : ['forum'];
