@@ -232,7 +232,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   /** GraphQL over HTTP: who calls, their rate limits, then Apollo (trusted documents, limits, plan). */
-  const serveHttp = async (req: IncomingMessage, res: ServerResponse, handle: NonNullable<typeof graphql.handle>) => {
+  const serveHttp = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    handle: NonNullable<typeof graphql.handle>,
+    body?: string,
+  ) => {
     const from = origin(req);
     const credentials = credentialsOf(req.headers);
     let caller: Caller;
@@ -251,7 +256,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     for (const [name, value] of Object.entries(rateLimitHeaders(states))) res.setHeader(name, value);
     callers.set(req, caller);
     usage.caller(caller);
-    return handle(req, res);
+    return handle(req, res, body);
   };
 
   const http = await startHttpServer({
@@ -263,12 +268,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ready: async () => graphql.handle !== undefined,
     checks: () => [...replicaChecks(replicaSets), ...infraChecks(options.infra ?? {})],
     routes: {
-      '/graphql': (req, res) => {
+      '/graphql': async (req, res) => {
         if (explorerSite?.wants(req)) return explorerSite.page(req, res);
         if (!graphql.handle) return sendJson(res, 503, { errors: [{ message: 'The gateway is starting' }] });
-        if (subscriptions?.handles(req)) return subscriptions.handleSse(req, res);
+        const route = subscriptions ? await subscriptions.route(req) : { sse: false };
+        if (route.sse) return subscriptions!.handleSse(req, res, route.body);
         const handle = graphql.handle;
-        return usage.http(req, res, () => serveHttp(req, res, handle));
+        return usage.http(req, res, () => serveHttp(req, res, handle, route.body));
       },
     },
     fallback: withExplorerAssets(

@@ -112,8 +112,31 @@ export function untrusted(
   );
 }
 
-/** The document a persisted id stands for (WebSocket and SSE requests that send only the hash). */
-export function documentFor(persisted: PersistedDocuments, extensions: Record<string, unknown> | undefined) {
-  const hash = (extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
-  return typeof hash === 'string' ? persisted.documents.get(hash) : undefined;
+/** The persisted id a request sends (`extensions.persistedQuery.sha256Hash`), if any. */
+export function persistedIdOf(extensions: unknown): string | undefined {
+  const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
+  return typeof hash === 'string' ? hash : undefined;
 }
+
+/** The registered document a persisted id stands for. */
+export function documentFor(persisted: PersistedDocuments, extensions: unknown): string | undefined {
+  const hash = persistedIdOf(extensions);
+  return hash === undefined ? undefined : persisted.documents.get(hash);
+}
+
+/**
+ * graphql-ws and graphql-sse refuse a request without a `query` string. One that sends only a
+ * persisted id (and no query, or an empty one) gets the registered document, or an empty query when the id is unknown, which
+ * the subscription engine answers with PERSISTED_QUERY_NOT_FOUND (so an APQ client sends the
+ * full query).
+ */
+export function withRegisteredQuery(persisted: PersistedDocuments | undefined, params: unknown): unknown {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return params;
+  const { query, extensions } = params as { query?: unknown; extensions?: unknown };
+  // graphql-ws's own client cannot leave the query out, so an empty one counts as absent.
+  if ((query != null && query !== '') || persistedIdOf(extensions) === undefined) return params;
+  return { ...params, query: (persisted && documentFor(persisted, extensions)) ?? '' };
+}
+
+export const persistedQueryNotFound = () =>
+  new GraphQLError('PersistedQueryNotFound', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });

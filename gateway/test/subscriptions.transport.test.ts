@@ -5,7 +5,8 @@ import { createLogger } from '@agora/kit/log';
 import { startHttpServer, type RunningHttpServer } from '@agora/kit/server';
 import { sleep, waitFor } from '@agora/kit/testing';
 import { ConnectionCaps, type ConnectionCapLimits } from '../src/subscriptions/caps';
-import { isSseRequest, sseHandler } from '../src/subscriptions/sse';
+import { routeOf } from '../src/subscriptions/negotiate';
+import { sseHandler } from '../src/subscriptions/sse';
 import { CLOSE_SLOW_CONSUMER, CLOSE_UNAUTHORIZED, serveWebSocket } from '../src/subscriptions/ws';
 import { curlSse, sseClient, sseSubscribe, wsClient, wsSubscribe } from './subscription-clients';
 import { testWorld, type TestWorld } from './subscriptions-world';
@@ -43,7 +44,12 @@ describe('subscription transports', () => {
       host: '127.0.0.1',
       port: 0,
       log,
-      routes: { '/graphql': (req, res) => (isSseRequest(req) ? sse(req, res) : void res.writeHead(404).end()) },
+      routes: {
+        '/graphql': async (req, res) => {
+          const route = await routeOf(req, { maxBodyBytes: 4_096, maxTokens: 1_000 });
+          return route.sse ? sse(req, res, route.body) : void res.writeHead(404).end();
+        },
+      },
     });
     const ws = serveWebSocket({
       server: http.server,

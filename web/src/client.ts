@@ -58,8 +58,7 @@ export const client = new Client({
   fetch: authFetch,
   // Queries and mutations as JSON POSTs (subscriptions go over graphql-ws): the gateway's
   // plain GraphQL-over-HTTP path, with its response cache. urql would otherwise send queries
-  // as GETs that also accept text/event-stream, which the gateway reads as graphql-sse, where
-  // a GET only subscribes.
+  // as GETs, which CSRF prevention refuses without a preflight header.
   preferGetMethod: false,
   fetchOptions: { headers: { accept: 'application/graphql-response+json, application/json' } },
   exchanges: [

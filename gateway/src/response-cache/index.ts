@@ -141,14 +141,14 @@ export class ResponseCache {
 
   /** Wraps the gateway's GraphQL-over-HTTP handler (POST JSON requests; the rest passes through). */
   route(handle: GraphqlHandler): GraphqlHandler {
-    return async (req, res) => {
+    return async (req, res, preread) => {
       if (req.method !== 'POST' || !this.schema || !(req.headers['content-type'] ?? '').includes('json')) {
         this.stats.bypassed += 1;
-        return handle(req, res);
+        return handle(req, res, preread);
       }
       let text: string;
       try {
-        text = await readBody(req, this.options.maxBodyBytes);
+        text = preread ?? (await readBody(req, this.options.maxBodyBytes));
       } catch (error) {
         if (error instanceof HttpError) return sendHttpError(res, error);
         throw error;

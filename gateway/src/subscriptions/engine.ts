@@ -17,7 +17,7 @@ import {
 } from '@agora/kit/operation-limits';
 import { rateLimitedError, type RateLimitState } from '@agora/kit/rate-limit';
 import type { Authenticate, Caller, Credentials } from '../callers';
-import { documentFor, untrusted, type PersistedDocuments } from '../persisted';
+import { persistedIdOf, persistedQueryNotFound, untrusted, type PersistedDocuments } from '../persisted';
 import { BlockList } from './blocks';
 import { readEventCatalog, type EventField } from './event-directive';
 import {
@@ -173,7 +173,7 @@ export class SubscriptionEngine {
   }
 
   private async start(
-    sent: OperationRequest,
+    request: OperationRequest,
     caller: Caller,
     listener: StreamListener,
     options: OpenOptions,
@@ -183,12 +183,11 @@ export class SubscriptionEngine {
     const refused = (await this.admit(caller)).find((state) => !state.allowed);
     if (refused) return { kind: 'errors', errors: [rateLimitedError(refused)] };
     const persisted = this.options.persisted;
-    // A persisted id alone stands for its registered document.
-    const request: OperationRequest =
-      typeof sent.query !== 'string' && persisted
-        ? { ...sent, query: documentFor(persisted, sent.extensions ?? undefined) as string }
-        : sent;
-    const notTrusted = persisted && untrusted(persisted, request.query, sent.extensions ?? undefined);
+    // The transports put a registered document in place of a persisted id (withRegisteredQuery).
+    if (!request.query && persistedIdOf(request.extensions) !== undefined) {
+      return { kind: 'errors', errors: [persistedQueryNotFound()] };
+    }
+    const notTrusted = persisted && untrusted(persisted, request.query, request.extensions ?? undefined);
     if (notTrusted) return { kind: 'errors', errors: [notTrusted] };
     const parsed = parseOperation(schema.api, request, this.options.limits);
     if ('errors' in parsed) return { kind: 'errors', errors: parsed.errors };
@@ -206,7 +205,7 @@ export class SubscriptionEngine {
     }
     if (parsed.operation.operation !== 'subscription') {
       const result = await this.options.execute(request, caller);
-      const withCost = wantsCost(sent.extensions)
+      const withCost = wantsCost(request.extensions)
         ? {
             ...result,
             extensions: {

@@ -12,7 +12,8 @@ import type { PersistedDocuments } from '../persisted';
 import type { UsageLog } from '../usage-log';
 import { ConnectionCaps, type ConnectionCapLimits } from './caps';
 import { SubscriptionEngine, type Execute } from './engine';
-import { isSseRequest, sseHandler } from './sse';
+import { routeOf, type Route } from './negotiate';
+import { sseHandler } from './sse';
 import { serveWebSocket } from './ws';
 
 export interface SubscriptionLimits {
@@ -55,9 +56,10 @@ export interface Subscriptions {
   schemaChanged(apiSchema: GraphQLSchema, supergraphSdl: string): void;
   /** Resolves once the event consumers of the current supergraph run. */
   ready(): Promise<void>;
-  /** Whether a request on the GraphQL path is graphql-sse's (else plain GraphQL over HTTP). */
-  handles(req: IncomingMessage): boolean;
-  handleSse(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Whether a request on the GraphQL path is graphql-sse's (else plain GraphQL over HTTP); see routeOf. */
+  route(req: IncomingMessage): Promise<Route>;
+  /** `body`: the route's, when it had to read it. */
+  handleSse(req: IncomingMessage, res: ServerResponse, body?: string): Promise<void>;
   /** Completes every subscription, then closes the WebSockets (1001). */
   close(): Promise<void>;
 }
@@ -83,6 +85,7 @@ export function startSubscriptions(options: SubscriptionsOptions): Subscriptions
     clientAddress: options.clientAddress,
     maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection,
     caps: options.connectionCaps ? new ConnectionCaps(options.connectionCaps) : undefined,
+    persisted: options.persisted,
   };
   const recorded = (transport: 'WS' | 'SSE') => options.usage?.forTransport(engine, transport) ?? engine;
   const ws = serveWebSocket({
@@ -102,7 +105,12 @@ export function startSubscriptions(options: SubscriptionsOptions): Subscriptions
   return {
     schemaChanged: (apiSchema, supergraphSdl) => engine.schemaChanged(apiSchema, supergraphSdl),
     ready: () => engine.ready(),
-    handles: isSseRequest,
+    route: (req) =>
+      routeOf(req, {
+        maxBodyBytes: options.maxBodyBytes,
+        maxTokens: options.limits.maxTokens,
+        persisted: options.persisted,
+      }),
     handleSse: sse,
     close: async () => {
       await engine.close();

@@ -6,6 +6,7 @@ import { readBody } from '@agora/kit/http';
 import type { Logger } from '@agora/kit/log';
 import { rateLimitedError } from '@agora/kit/rate-limit';
 import { credentialsOf, type Caller } from '../callers';
+import { withRegisteredQuery, type PersistedDocuments } from '../persisted';
 import { clientOf } from '../usage-log';
 import type { ConnectionCaps, Release } from './caps';
 import { tooManySubscriptions, type SubscriptionEngine } from './engine';
@@ -26,18 +27,8 @@ export interface SseOptions {
   caps?: ConnectionCaps;
   /** How long a reserved stream may wait for its event stream to connect (default 30 s). */
   reservationTtlMs?: number;
-}
-
-/** Requests of the graphql-sse protocol; everything else on /graphql is plain GraphQL over HTTP. */
-export function isSseRequest(req: IncomingMessage): boolean {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  return (
-    (req.headers.accept ?? '').includes('text/event-stream') ||
-    req.headers[TOKEN_HEADER_KEY] !== undefined ||
-    url.searchParams.has(TOKEN_QUERY_KEY) ||
-    req.method === 'PUT' ||
-    req.method === 'DELETE'
-  );
+  /** Registered documents, so a request may send a persisted id alone. */
+  persisted?: PersistedDocuments;
 }
 
 /** How long a slow consumer's last bytes may take before its socket is cut. */
@@ -116,7 +107,7 @@ export function sseHandler(options: SseOptions) {
   const toRequest = (req: IncomingMessage, res: ServerResponse, caller: Caller, body: string | null) =>
     ({
       method: req.method ?? 'GET',
-      url: req.url ?? '/',
+      url: withRegisteredQueryInUrl(options.persisted, req.url ?? '/'),
       headers: {
         get: (key: string) => {
           // The library wants exactly `text/event-stream`; browsers and curl may send a list.
@@ -157,7 +148,8 @@ export function sseHandler(options: SseOptions) {
     res.end(body);
   };
 
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  /** `preread`: the body, when routing had to read it (routeOf). */
+  return async (req: IncomingMessage, res: ServerResponse, preread?: string): Promise<void> => {
     if (req.method === 'POST' && !isJson(req.headers['content-type'])) {
       // A form or a no-cors fetch cannot send application/json without a CORS preflight.
       req.resume();
@@ -173,7 +165,7 @@ export function sseHandler(options: SseOptions) {
       ]);
     }
     // Read here, bounded: an oversized body is refused with 413 before the library sees it.
-    const text = req.method === 'POST' ? await readBody(req, options.maxBodyBytes) : null;
+    const text = req.method === 'POST' ? (preread ?? (await readBody(req, options.maxBodyBytes))) : null;
     let caller: Caller;
     try {
       caller = await engine.authenticate(credentialsOf(req.headers), {
@@ -200,7 +192,9 @@ export function sseHandler(options: SseOptions) {
       if (caps && !release) return send(res, errorResponse([tooManyStreams()]));
     }
 
-    const [body, init] = await handler(toRequest(req, res, caller, text));
+    const [body, init] = await handler(
+      toRequest(req, res, caller, text && withRegisteredQueryInBody(options.persisted, text)),
+    );
 
     if (req.method === 'PUT') {
       if (init.status !== 201 || typeof body !== 'string') return (release?.(), send(res, [body, init]));
@@ -278,6 +272,35 @@ function gated<T>(inner: SubscriberStream<T>, reservation: Reservation | undefin
     },
   };
   return gate;
+}
+
+/** A body that sends a persisted id alone, with the query graphql-sse requires (see withRegisteredQuery). */
+function withRegisteredQueryInBody(persisted: PersistedDocuments | undefined, text: string): string {
+  let params: unknown;
+  try {
+    params = JSON.parse(text);
+  } catch {
+    return text; // graphql-sse reports it
+  }
+  const filled = withRegisteredQuery(persisted, params);
+  return filled === params ? text : JSON.stringify(filled);
+}
+
+/** The same for a GET's search parameters. */
+function withRegisteredQueryInUrl(persisted: PersistedDocuments | undefined, path: string): string {
+  const url = new URL(path, 'http://localhost');
+  const extensions = url.searchParams.get('extensions');
+  if (url.searchParams.has('query') || !extensions) return path;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(extensions);
+  } catch {
+    return path;
+  }
+  const filled = withRegisteredQuery(persisted, { extensions: parsed }) as { query?: string };
+  if (filled.query === undefined) return path;
+  url.searchParams.set('query', filled.query);
+  return `${url.pathname}${url.search}`;
 }
 
 function isJson(contentType: string | undefined): boolean {

@@ -4,6 +4,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '@agora/kit/log';
 import { credentialsOfParams } from '../callers';
+import { withRegisteredQuery, type PersistedDocuments } from '../persisted';
 import { clientOf } from '../usage-log';
 import type { ConnectionCaps, Release } from './caps';
 import { tooManySubscriptions, type Caller, type Opened, type SubscriptionEngine } from './engine';
@@ -32,6 +33,8 @@ export interface WebSocketOptions {
   maxMessageBytes: number;
   /** Connections per client address and per API key; none: uncapped. */
   caps?: ConnectionCaps;
+  /** Registered documents, so a subscribe message may send a persisted id alone. */
+  persisted?: PersistedDocuments;
 }
 
 type Extra = {
@@ -130,6 +133,11 @@ export function serveWebSocket(options: WebSocketOptions): { close(): Promise<vo
       subscribe: (args) => (args.contextValue as Extract<Opened, { kind: 'stream' }>).stream as never,
       // Payloads are already formatted by the supergraph's execution: send them as they are.
       onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
+      // graphql-ws checks that a subscribe message's payload has a query before onSubscribe.
+      jsonMessageReviver(this: unknown, key, value) {
+        const holder = this as { type?: unknown };
+        return key === 'payload' && holder.type === 'subscribe' ? withRegisteredQuery(options.persisted, value) : value;
+      },
     },
     wss,
     options.keepAliveMs,
