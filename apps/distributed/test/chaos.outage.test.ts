@@ -26,7 +26,7 @@ import {
   type GraphQLResponse,
 } from '@agora/kit/testing';
 
-type Server = 'redis' | 'rabbitmq' | 'kafka';
+type Server = 'redis' | 'rabbitmq' | 'kafka' | 'ferretdb';
 
 const devstack = async (command: 'up' | 'down' | 'status', server?: Server) =>
   (
@@ -84,12 +84,22 @@ describeWithService(
       return res.data!;
     };
 
+    /** How many of alice's API calls named `operationName` the analytics subgraph has stored. */
+    const storedCalls = async (operationName: string) => {
+      const answer = await call<{ me: { recentApiCalls: { edges: unknown[] } } }>(
+        'query($name: String) { me { recentApiCalls(first: 50, operationName: $name) { edges { cursor } } } }',
+        { name: operationName },
+        alice.token,
+      );
+      return answer.data?.me?.recentApiCalls.edges.length ?? 0;
+    };
+
     beforeAll(async () => {
       await devstack('up'); // every server running before the first fault
       database = await freshDatabase(serverUrl);
       stack = await startStack({
         databaseUrl: database.url,
-        subgraphs: ['auth', 'users', 'forum', 'comments', 'pictures'],
+        subgraphs: ['auth', 'users', 'forum', 'comments', 'pictures', 'analytics'],
         forumReplicas: 2,
       });
       gatewayUrl = stack.gatewayUrl;
@@ -323,6 +333,8 @@ describeWithService(
             alice.token,
           ),
         );
+        // A call whose record can be found in analytics once Kafka is back.
+        ok(await call('query KafkaOutageCall { me { id } }', {}, alice.token));
         measured.kafkaDownMs = { login: login.ms, register: registered.ms };
       });
       const backAt = Date.now();
@@ -343,6 +355,11 @@ describeWithService(
       );
       expect((await apiCallRecords()).dropped).toBe(recordsBefore.dropped);
       await waitFor(
+        'the outage call stored by analytics',
+        async () => (await storedCalls('KafkaOutageCall')) === 1,
+        90_000,
+      );
+      await waitFor(
         'the post written during the outage delivered',
         () => events.includes('Written during the Kafka outage'),
         60_000,
@@ -360,6 +377,31 @@ describeWithService(
       await waitFor('the new post delivered', () => events.includes('After Kafka is back'), 30_000);
       measured.kafkaRecoveryMs = { profileAfterMs, outageEventAfterMs, newEventDeliveredMs: Date.now() - sentAt };
       void ws.dispose();
+    }, 300_000);
+
+    it('MongoDB stopped: the API answers as before, and the calls made meanwhile are stored once it is back', async () => {
+      // Analytics is the only user of MongoDB: the gateway publishes its call records to Kafka
+      // whatever analytics' store does, and analytics' consumer retries until the store is back.
+      const recordsBefore = await apiCallRecords();
+      await withOutage('ferretdb', async () => {
+        for (let i = 0; i < 3; i++) {
+          const answer = await timed(() =>
+            call<{ me: { id: string } }>('query MongoOutageCall { me { id } }', {}, alice.token),
+          );
+          expect(ok(answer.value).me.id).toEqual(expect.any(String));
+          measured.mongoDownMs = [...((measured.mongoDownMs as number[]) ?? []), answer.ms];
+        }
+      });
+      const backAt = Date.now();
+      await waitFor(
+        'the outage calls stored by analytics',
+        async () => (await storedCalls('MongoOutageCall')) === 3,
+        120_000,
+      );
+      measured.mongoStoredAfterReturnMs = Date.now() - backAt;
+      const records = await apiCallRecords();
+      expect(records.published).toBeGreaterThanOrEqual(recordsBefore.published + 3);
+      expect(records.dropped).toBe(recordsBefore.dropped);
     }, 300_000);
   },
 );
