@@ -379,6 +379,8 @@ describeWithService(
       void ws.dispose();
     }, 300_000);
 
+    const analyticsReadyz = () => stack.urls.analytics!.replace(/\/graphql$/, '/readyz');
+
     it('MongoDB stopped: the API answers as before, and the calls made meanwhile are stored once it is back', async () => {
       // Analytics is the only user of MongoDB: the gateway publishes its call records to Kafka
       // whatever analytics' store does, and analytics' consumer retries until the store is back.
@@ -391,6 +393,13 @@ describeWithService(
           expect(ok(answer.value).me.id).toEqual(expect.any(String));
           measured.mongoDownMs = [...((measured.mongoDownMs as number[]) ?? []), answer.ms];
         }
+        // Analytics cannot serve without its store: not ready, and it says why.
+        const analyticsReady = await fetch(analyticsReadyz());
+        expect(analyticsReady.status).toBe(503);
+        expect(await analyticsReady.json()).toMatchObject({
+          status: 'not ready',
+          checks: { documents: { status: 'down', required: true }, 'event log': { status: 'up', required: false } },
+        });
       });
       const backAt = Date.now();
       await waitFor(
@@ -399,6 +408,7 @@ describeWithService(
         120_000,
       );
       measured.mongoStoredAfterReturnMs = Date.now() - backAt;
+      expect((await fetch(analyticsReadyz())).status).toBe(200);
       const records = await apiCallRecords();
       expect(records.published).toBeGreaterThanOrEqual(recordsBefore.published + 3);
       expect(records.dropped).toBe(recordsBefore.dropped);

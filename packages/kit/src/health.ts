@@ -60,8 +60,14 @@ export async function runChecks(checks: HealthCheck[], stopping = false): Promis
 const isCheckable = (port: unknown): port is Checkable =>
   typeof (port as Partial<Checkable> | undefined)?.health === 'function';
 
-/** The optional dependencies among a process's ports (the real adapters: Redis, Kafka, RabbitMQ, MongoDB). */
-export function infraChecks(infra: Partial<Omit<Infra, 'close'>>): HealthCheck[] {
+/** Infra ports a service may declare it cannot serve without. */
+export type InfraPort = Exclude<keyof Infra, 'close'>;
+
+/**
+ * The dependencies among a process's ports (the real adapters: Redis, Kafka, RabbitMQ,
+ * MongoDB): optional unless listed in `required`.
+ */
+export function infraChecks(infra: Partial<Omit<Infra, 'close'>>, required: readonly InfraPort[] = []): HealthCheck[] {
   const names: Record<string, string> = {
     cache: 'cache',
     events: 'event log',
@@ -73,15 +79,19 @@ export function infraChecks(infra: Partial<Omit<Infra, 'close'>>): HealthCheck[]
     .filter(([, port]) => isCheckable(port))
     .map(([key, port]) => ({
       name: names[key] ?? key,
-      required: false,
+      required: required.includes(key as InfraPort),
       check: () => (port as unknown as Checkable).health(),
     }));
 }
 
-/** A service's checks: its own database (required) and its ports (optional). */
-export function serviceChecks(db: DataSource, infra: Partial<Omit<Infra, 'close'>>): HealthCheck[] {
+/** A service's checks: its own database (required) when it has one, and its ports. */
+export function serviceChecks(
+  db: DataSource | undefined,
+  infra: Partial<Omit<Infra, 'close'>>,
+  required: readonly InfraPort[] = [],
+): HealthCheck[] {
   return [
-    { name: 'database', required: true, check: () => db.query('SELECT 1').then(() => undefined) },
-    ...infraChecks(infra),
+    ...(db ? [{ name: 'database', required: true, check: () => db.query('SELECT 1').then(() => undefined) }] : []),
+    ...infraChecks(infra, required),
   ];
 }

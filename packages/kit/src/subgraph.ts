@@ -15,7 +15,7 @@ import { identifyOr401, type Identify } from './auth';
 import type { Logger } from './log';
 import type { Viewer } from './viewer';
 import { formatError } from './format-error';
-import { serviceChecks, type HealthCheck } from './health';
+import { serviceChecks, type HealthCheck, type InfraPort } from './health';
 import { graphqlMetricsPlugin } from './metrics';
 import { clientOrigin } from './gateway-trust';
 import {
@@ -80,15 +80,17 @@ export interface RunningSubgraph extends RunningHttpServer {
 
 /**
  * A service's subgraph server from its runtime: SDL from schema/<name>.graphql, the runtime's
- * host, port, limits and token check, and /readyz answering whether `db` answers.
+ * host, port, limits and token check, and /readyz reporting `db` (required) and the infra
+ * ports (optional unless listed in `requires`: analytics cannot serve without its documents).
  */
 export function serveSubgraph<C extends RequestContext>(
   runtime: ServiceRuntime,
   options: Pick<SubgraphServerOptions<C>, 'name' | 'resolvers' | 'context' | 'routes' | 'fallback'> & {
-    db: DataSource;
+    db?: DataSource;
+    requires?: InfraPort[];
   },
 ): Promise<RunningSubgraph> {
-  const { db, ...rest } = options;
+  const { db, requires, ...rest } = options;
   return startSubgraphServer<C>({
     ...rest,
     host: runtime.host,
@@ -99,7 +101,7 @@ export function serveSubgraph<C extends RequestContext>(
     limits: runtime.limits,
     gatewaySecret: runtime.gatewaySecret,
     typeDefs: loadSubgraphSchema(options.name),
-    checks: serviceChecks(db, runtime.infra),
+    checks: serviceChecks(db, runtime.infra, requires),
   });
 }
 

@@ -35,7 +35,6 @@ documentStoreContract('memory persisted to files', async () => {
     find: (c, f, o) => reader().find(c, f, o),
     count: (c, f) => reader().count(c, f),
     aggregate: (c, p) => reader().aggregate(c, p),
-    ping: () => writer.ping(),
     close: () => writer.close(),
   };
 });

@@ -1,6 +1,5 @@
 import type { ServiceDefinition, ServiceRuntime, RunningService } from '@agora/kit/service';
-import { startSubgraphServer } from '@agora/kit/subgraph';
-import { loadSubgraphSchema } from '@agora/kit/paths';
+import { serveSubgraph } from '@agora/kit/subgraph';
 import { analyticsSettings, type AnalyticsSettings } from './config';
 import type { Context } from './context';
 import { consumeCalls } from './events/calls';
@@ -39,17 +38,12 @@ export async function startAnalytics(runtime: ServiceRuntime, settings: Analytic
     intervalMs: settings.sweepIntervalMs,
     log,
   });
-  const server = await startSubgraphServer<Context>({
+  // No database of its own: its store is the document store, which it cannot serve without.
+  const server = await serveSubgraph<Context>(runtime, {
     name: 'analytics',
-    host: runtime.host,
-    port: runtime.port,
-    log,
-    maxBodyBytes: runtime.maxBodyBytes,
-    identify: runtime.identify,
-    typeDefs: loadSubgraphSchema('analytics'),
     resolvers,
     context: (base) => ({ ...base, calls, rollups }),
-    ready: () => infra.documents.ping().then(() => true),
+    requires: ['documents'],
   });
   return {
     ...server,

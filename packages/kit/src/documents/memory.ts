@@ -108,10 +108,6 @@ export class MemoryDocumentStore implements DocumentStore {
     return Promise.resolve();
   }
 
-  ping(): Promise<void> {
-    return Promise.resolve();
-  }
-
   close(): Promise<void> {
     return Promise.resolve();
   }

@@ -110,10 +110,6 @@ export class MongoDocumentStore implements DocumentStore, Checkable {
     }
   }
 
-  async ping(): Promise<void> {
-    await this.connection.db!.command({ ping: 1 });
-  }
-
   close(): Promise<void> {
     return this.connection.close();
   }

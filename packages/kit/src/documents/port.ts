@@ -73,8 +73,6 @@ export interface DocumentStore {
   aggregate(collection: string, pipeline: Stage[]): Promise<Document[]>;
   /** Creates indexes that are missing (by key); existing ones are left as they are. */
   ensureIndexes(collection: string, indexes: IndexSpec[]): Promise<void>;
-  /** Resolves when the store answers (readiness). */
-  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
