@@ -29,7 +29,7 @@ const PANELS_WITH_POSTS =
 
 /** The attacks of issue 14, each with the code (and limit) it must be refused with. */
 export const ATTACKS: Record<string, { query: string; code: string; limit?: string }> = {
-  // 5 000 aliases of panels { posts(first: 100) }: ~560 kB, stopped by the token limit while parsing.
+  // 5 000 aliases of panels { posts(first: 100) }: about 519 kB, stopped by the token limit while parsing.
   'alias flood': {
     query: `{ ${range(5_000)
       .map((i) => `a${i}: ${PANELS_WITH_POSTS}`)
@@ -37,7 +37,7 @@ export const ATTACKS: Record<string, { query: string; code: string; limit?: stri
     code: 'GRAPHQL_PARSE_FAILED',
     limit: 'tokens',
   },
-  // 10 000 aliases of panels(first: 100), written compactly so that only the alias limit can stop them.
+  // 100 aliases of panels(first: 100), few tokens each, so that only the alias limit (30) stops them.
   aliases: {
     query: `{ ${range(100)
       .map((i) => `a${i}: panels(first: 100) { edges { cursor } }`)
