@@ -21,7 +21,9 @@ import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { format } from 'prettier';
 import WebSocket from 'ws';
-import { sleep, gql } from '@agora/kit/testing';
+// Not '@agora/kit/testing': its index needs jest's globals, and this runs outside jest.
+import { gql } from '@agora/kit/testing/http';
+import { sleep } from '@agora/kit/time';
 import { summary, writeResult } from './lib';
 import type { ServerMessage } from './subscriptions-server';
 
@@ -52,7 +54,16 @@ interface StackProcess {
 function startStack(): Promise<StackProcess> {
   const child: ChildProcess = fork(join(__dirname, 'subscriptions-server.ts'), {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    env: {
+      ...process.env,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      // Every client here comes from one address: its caps and limits are raised for this run
+      // only (they are still checked on every connection and operation).
+      CONNECTIONS_PER_ADDRESS: String(SUBSCRIBERS + 100),
+      REGISTRATIONS_PER_ADDRESS: String(USERS + 10),
+      RATE_LIMIT_ANONYMOUS: String(SUBSCRIBERS * 10),
+      RATE_LIMIT_USER: String(SUBSCRIBERS * 10),
+    },
   });
   const next = <T extends ServerMessage['type']>(type: T) =>
     new Promise<Extract<ServerMessage, { type: T }>>((resolve, reject) => {
