@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { pino } from 'pino';
 import { REPO_ROOT } from '@agora/kit/paths';
 import { createLogger } from '@agora/kit/log';
+import { metrics } from '@agora/kit/metrics';
 import { codes, gql, waitFor } from '@agora/kit/testing';
 import { gatewayConfig } from '../src/config';
 import { startGateway } from '../src/gateway';
@@ -109,11 +111,11 @@ describe('gateway over subgraph replicas', () => {
     return replica;
   }
 
-  const startOver = (urls: string[]) =>
+  const startOver = (urls: string[], log = createLogger('gateway')) =>
     startGateway({
       host: '127.0.0.1',
       port: 0,
-      log: createLogger('gateway'),
+      log,
       supergraphPath: resolve(REPO_ROOT, 'schema/supergraph.graphql'),
       subgraphUrls: { forum: urls },
       maxBodyBytes: 1_000_000,
@@ -154,7 +156,13 @@ describe('gateway over subgraph replicas', () => {
 
   it('never sends a mutation twice once it may have reached a replica, but retries one that was refused', async () => {
     const [a, b] = [await switchableForum(), await switchableForum()];
-    const gateway = await startOver([a.url, b.url]);
+    // The gateway's log says which replica it tried and why it took it out of turn.
+    const lines: { msg: string; replica?: string; reason?: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const said = (msg: string, from = 0) => lines.slice(from).filter((l) => l.msg === msg);
+    const retries = async () =>
+      (await metrics.subgraphRetries.get()).values.find((v) => v.labels.subgraph === 'forum')?.value ?? 0;
+    const gateway = await startOver([a.url, b.url], log);
     const create = 'mutation { createPanel(input: { name: "x" }) { id } }';
     try {
       a.cutMutations = true;
@@ -174,13 +182,25 @@ describe('gateway over subgraph replicas', () => {
       b.cutMutations = false;
       a.mutations = 0;
       b.mutations = 0;
-      await sleepUntilHealthy();
+      // The replica cut above is probed back in turn: both take requests again.
+      await waitFor(
+        'every ejected replica back in turn',
+        () => said('subgraph replica back in turn').length === said('subgraph replica ejected').length,
+      );
+      const from = lines.length;
+      const retriesBefore = await retries();
       await b.stop();
       for (let i = 0; i < 4; i++) {
         const created = await gql(gateway.graphqlUrl, create);
         expect(created.errors).toBeUndefined();
       }
-      expect(a.mutations).toBe(4);
+      // Taking turns, a mutation was sent to the stopped replica first: its connection was
+      // refused, it was ejected, and that mutation was sent once more, to the other one.
+      expect(said('subgraph replica ejected', from).map((l) => [l.replica, l.reason])).toEqual([
+        [b.url, 'ECONNREFUSED'],
+      ]);
+      expect((await retries()) - retriesBefore).toBe(1);
+      expect([a.mutations, b.mutations]).toEqual([4, 0]);
     } finally {
       await gateway.close();
       await a.stop();
@@ -208,6 +228,3 @@ describe('gateway over subgraph replicas', () => {
     }
   });
 });
-
-/** Lets the replicas' probes (500 ms) put ejected replicas back. */
-const sleepUntilHealthy = () => new Promise((done) => setTimeout(done, 1_200));

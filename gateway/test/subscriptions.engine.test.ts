@@ -282,12 +282,15 @@ describe('subscription engine', () => {
     await world.pictureProcessed(oneId, alice);
     const bobs = randomUUID();
     await world.pictureProcessed(bobs, bob);
+    // Notices are dispatched in publish order: once bob's (the last) is delivered and nothing is in
+    // flight, alice's two have been handled too, delivered or not.
     await waitFor(
       'deliveries, and nothing in flight',
       () => mine.length >= 1 && watching.length >= 1 && world.engine['inFlight'] === 0,
     );
-    expect(mine[0]).toEqual({ data: { pictureProcessed: { id: bobs, status: 'READY' } } });
-    expect(watching[0]).toEqual({ data: { pictureProcessed: { id: oneId } } });
+    // The whole lists: bob's own picture once, none of alice's; the watcher only the picture it named.
+    expect(mine).toEqual([{ data: { pictureProcessed: { id: bobs, status: 'READY' } } }]);
+    expect(watching).toEqual([{ data: { pictureProcessed: { id: oneId } } }]);
     expect(world.resolutions.find((r) => r.variables.__subject === bobs)?.viewerId).toBe(bob);
   });
 

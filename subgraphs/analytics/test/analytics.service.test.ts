@@ -309,14 +309,30 @@ function analyticsSuite(documents: () => Promise<{ store: DocumentStore; drop():
   it('sweeps calls and rollups past their retention', async () => {
     const calls = new ApiCallStore(store);
     const rollups = new RollupStore(store);
+    const DAY = 60 * 24;
     const old = { from: new Date(at(0)), to: new Date(at(10)), interval: 'HOUR' as const };
     expect((await rollups.summary(old)).totalCalls).toBeGreaterThan(0);
-    // "Now" far enough after the window that both retentions have passed for it, and only for it.
-    const afterAll = new Date(base + 10 * 60_000);
-    await calls.sweep(afterAll);
-    await rollups.sweep(afterAll);
+    // Calls of the next day, one exactly at the cutoff: they and their buckets of every level
+    // (minute, hour, day) start at or after it, so the sweep must keep them.
+    const kept = [call({ at: at(DAY), operationName: 'Kept' }), call({ at: at(DAY + 1), operationName: 'Kept' })];
+    await ingest(...kept);
+    // "Now" such that both retentions have passed for the earlier tests' window, and only for it.
+    const cutoff = new Date(at(DAY));
+    await calls.sweep(cutoff);
+    await rollups.sweep(cutoff);
     expect((await rollups.summary(old)).totalCalls).toBe(0);
     expect((await calls.page({ first: 1, operationName: 'Feed' })).edges).toEqual([]);
+    // What is not past its retention is all there: the raw calls and the rollups of each level.
+    const left = await calls.page({ first: 10, operationName: 'Kept' });
+    expect(left.edges.map((e) => e.node._id).sort()).toEqual(kept.map((c) => c.id).sort());
+    for (const [to, interval] of [
+      [at(DAY + 2), 'MINUTE'],
+      [at(DAY + 60), 'HOUR'],
+      [at(2 * DAY), 'DAY'],
+    ] as const) {
+      const range = { from: cutoff, to: new Date(to), interval };
+      expect([interval, (await rollups.summary(range)).totalCalls]).toEqual([interval, 2]);
+    }
   });
 }
 

@@ -3,6 +3,7 @@ import { embeddedInfra, type Infra } from '@agora/kit/infra';
 import { createLogger } from '@agora/kit/log';
 import type { RunningService } from '@agora/kit/service';
 import { gql, testTokens, waitFor as poll } from '@agora/kit/testing';
+import { RESEND_INTERVAL_MS } from '../src/email-verification';
 import { authService } from '../src/service';
 
 /** waitFor, typed as what it resolves with: the first truthy value. */
@@ -105,11 +106,47 @@ describe('auth: e-mail verification', () => {
     expect((await call(RESEND, {}, userId)).data).toEqual({ requestEmailVerification: false });
   });
 
-  it('refuses a new link without a sign-in, and within a minute of the last one', async () => {
-    const { userId } = await register('xena');
+  it('refuses a new link without a sign-in, and within a minute of the last one; sends it after that', async () => {
+    const { userId, request } = await register('xena');
     expect((await call(RESEND)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const limited = await call(RESEND, {}, userId);
     expect(limited.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    const retryAfter = limited.errors![0]!.extensions!.retryAfter as number;
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(RESEND_INTERVAL_MS / 1000);
     expect(addresses.filter((e) => e.subject === userId)).toHaveLength(1);
+
+    // The clock moves past the interval (only Date: timers stay real, nothing waits a minute).
+    jest.useFakeTimers({
+      now: Date.now() + RESEND_INTERVAL_MS + 1_000,
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'requestAnimationFrame',
+        'cancelAnimationFrame',
+        'requestIdleCallback',
+        'cancelIdleCallback',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    });
+    try {
+      expect((await call(RESEND, {}, userId)).data).toEqual({ requestEmailVerification: true });
+    } finally {
+      jest.useRealTimers();
+    }
+    const requests = await waitFor('the second request', () => {
+      const sent = addresses.filter((e) => e.type === 'address.verification-requested' && e.subject === userId);
+      return sent.length === 2 ? sent : undefined;
+    });
+    const second = requests[1]!.data as { email: string; token: string };
+    expect(second.email).toBe('xena@example.com');
+    expect(second.token).not.toBe(request.token);
   });
 });

@@ -59,7 +59,28 @@ describe('decodeBase64', () => {
     expect(refusal(() => decodeBase64(Buffer.alloc(MAX_UPLOAD_BYTES + 1).toString('base64')))).toMatchObject({
       code: 'BAD_USER_INPUT',
     });
-    expect(refusal(() => decodeBase64('!'.repeat(MAX_BASE64_LENGTH + 1)))).toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('refuses an over-long text by its length alone, before checking or decoding it', () => {
+    // Not base64 at all: refused as too large (not as malformed) shows the length came first.
+    const texts = ['!'.repeat(MAX_BASE64_LENGTH + 1), 'A'.repeat(MAX_BASE64_LENGTH + 4)];
+    const from = jest.spyOn(Buffer, 'from');
+    const test = jest.spyOn(RegExp.prototype, 'test');
+    const messages = texts.map((text) => {
+      try {
+        decodeBase64(text);
+        return 'accepted';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+    const calls = { from: from.mock.calls.length, test: test.mock.calls.length };
+    from.mockRestore();
+    test.mockRestore();
+    expect(messages).toEqual(texts.map(() => `The image is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB`));
+    expect(calls).toEqual({ from: 0, test: 0 });
+    // At the limit the same text is checked (and refused) as malformed instead.
+    expect(() => decodeBase64('!'.repeat(MAX_BASE64_LENGTH))).toThrow('not valid base64');
   });
 });
 

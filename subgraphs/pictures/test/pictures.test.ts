@@ -1,7 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import type { EventEnvelope } from '@agora/kit/events/port';
+import { embeddedInfra } from '@agora/kit/infra';
+import { MemoryJobQueue } from '@agora/kit/jobs/memory';
+import type { Job, Worker, WorkerOptions } from '@agora/kit/jobs/port';
 import type { Notice } from '@agora/kit/notices/port';
-import { sleep, waitFor, codes } from '@agora/kit/testing';
+import { waitFor, codes } from '@agora/kit/testing';
 import type { Viewer } from '@agora/kit/viewer';
 import { THUMBNAIL_QUEUE } from '../src/jobs/thumbnails';
 import { PictureStore } from '../src/store/pictures';
@@ -9,6 +15,26 @@ import { corruptPng, decompressionBomb, solidImage } from './images';
 import { PICTURE_FIELDS, startTestPictures, userViewer, type PictureJson, type TestPictures } from './harness';
 
 const b64 = (bytes: Buffer) => bytes.toString('base64');
+
+/** The embedded job queue, recording each job a worker has finished with: acknowledged or failed. */
+class RecordingJobQueue extends MemoryJobQueue {
+  readonly finished: { id: string; attempt: number; outcome: 'acked' | 'failed' }[] = [];
+  override work<P>(queue: string, handle: (job: Job<P>) => Promise<void>, options?: WorkerOptions): Promise<Worker> {
+    return super.work<P>(
+      queue,
+      async (job) => {
+        try {
+          await handle(job);
+          this.finished.push({ id: job.id, attempt: job.attempt, outcome: 'acked' });
+        } catch (error) {
+          this.finished.push({ id: job.id, attempt: job.attempt, outcome: 'failed' });
+          throw error;
+        }
+      },
+      options,
+    );
+  }
+}
 
 describe('pictures subgraph', () => {
   let t: TestPictures;
@@ -18,8 +44,10 @@ describe('pictures subgraph', () => {
   const bob = userViewer();
   const admin: Viewer = { ...userViewer(), roles: ['user', 'admin'] };
 
+  const jobs = new RecordingJobQueue();
+
   beforeAll(async () => {
-    t = await startTestPictures();
+    t = await startTestPictures({}, { ...embeddedInfra(), jobs });
     await t.infra.events.subscribe({
       group: 'test',
       topics: ['pictures.pictures'],
@@ -257,9 +285,23 @@ describe('pictures subgraph', () => {
     const { id } = await uploadPng(alice);
     await waitForStatus(id, 'READY');
     await waitFor('the processed event', () => events.some((e) => e.subject === id && e.type === 'picture.processed'));
-    await t.infra.jobs.enqueue(THUMBNAIL_QUEUE, { pictureId: id });
-    await sleep(300);
+    await waitFor('the READY notice', () => notices.some((n) => (n.data as { pictureId: string }).pictureId === id));
+    const thumbnail = join(
+      t.blobDir,
+      t.blobFiles().find((f) => f.includes(id) && f.includes('thumbnail'))!,
+    );
+    const made = statSync(thumbnail);
+    const duplicate = randomUUID();
+    await t.infra.jobs.enqueue(THUMBNAIL_QUEUE, { pictureId: id }, { id: duplicate });
+    // The worker is done with it (acknowledged, not failed) before anything is said not to have happened.
+    await waitFor('the duplicate job acknowledged', () => jobs.finished.some((j) => j.id === duplicate));
+    expect(jobs.finished.filter((j) => j.id === duplicate)).toEqual([{ id: duplicate, attempt: 1, outcome: 'acked' }]);
     expect(events.filter((e) => e.subject === id && e.type === 'picture.processed')).toHaveLength(1);
+    expect(notices.filter((n) => (n.data as { pictureId: string }).pictureId === id)).toHaveLength(1);
+    // The thumbnail was not made again: its file is the one written the first time.
+    const after = statSync(thumbnail);
+    expect([after.ino, after.mtimeMs]).toEqual([made.ino, made.mtimeMs]);
+    expect((await t.picture(id))?.status).toBe('READY');
     expect(await t.infra.jobs.takeDeadLetters(THUMBNAIL_QUEUE)).toEqual([]);
   });
 

@@ -340,6 +340,33 @@ function usersSuite(database: () => Promise<{ url?: string; drop: () => Promise<
     expect(codes(await page('forged'))).toEqual(['BAD_USER_INPUT']);
     const forgedId = Buffer.from(JSON.stringify([new Date().toISOString(), 'x'])).toString('base64url');
     expect(codes(await page(forgedId))).toEqual(['BAD_USER_INPUT']);
+
+    // The page size, exactly: 20 when not given, 1 to 100 when given, on both lists.
+    const sized = (list: 'followers' | 'following', id: string, first?: number) =>
+      call<{ user: Record<string, { edges: unknown[]; pageInfo: { hasNextPage: boolean } }> }>(
+        `query($id: ID, $first: Int) { user(id: $id) { ${list}(first: $first) { edges { node { id } } pageInfo { hasNextPage } } } }`,
+        { id, first },
+      );
+    const shape = async (first?: number) => {
+      const { followers } = (await sized('followers', idol!, first)).data!.user;
+      return [followers!.edges.length, followers!.pageInfo.hasNextPage];
+    };
+    expect(await shape()).toEqual([20, true]);
+    expect(await shape(1)).toEqual([1, true]);
+    expect(await shape(100)).toEqual([25, false]);
+    for (const [list, id] of [
+      ['followers', idol!],
+      ['following', fans[3]!],
+    ] as const) {
+      for (const first of [0, 101]) {
+        const refused = await sized(list, id, first);
+        expect([list, first, refused.errors?.map((e) => e.extensions)]).toEqual([
+          list,
+          first,
+          [expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'first' })],
+        ]);
+      }
+    }
   });
 
   it('refuses relations without a caller, with yourself, or with an unknown user', async () => {
