@@ -36,6 +36,8 @@ export interface RunningService {
 
 export interface ServiceDefinition {
   name: SubgraphName;
+  /** The body size it accepts when run alone and MAX_BODY_BYTES is unset (default 1 MiB). */
+  maxBodyBytes?: number;
   start(runtime: ServiceRuntime): Promise<RunningService>;
 }
 
@@ -55,9 +57,10 @@ export function runService(definition: ServiceDefinition): void {
 }
 
 /** The env of a service run alone (its own settings come on top). */
-export const serviceEnvSchema = (defaultPort: number) =>
+export const serviceEnvSchema = (defaultPort: number, defaultMaxBodyBytes?: number) =>
   z.object({
     ...commonEnv,
+    ...(defaultMaxBodyBytes ? { MAX_BODY_BYTES: z.coerce.number().int().positive().default(defaultMaxBodyBytes) } : {}),
     PORT: port(defaultPort),
     AUTH_JWKS_URL: z.string().url().default('http://127.0.0.1:4002/.well-known/jwks.json'),
     GATEWAY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -66,7 +69,7 @@ export const serviceEnvSchema = (defaultPort: number) =>
 
 async function startAlone(definition: ServiceDefinition): Promise<RunningService> {
   const defaultPort = SUBGRAPHS.find((s) => s.name === definition.name)!.port;
-  const config = loadConfig(serviceEnvSchema(defaultPort));
+  const config = loadConfig(serviceEnvSchema(defaultPort, definition.maxBodyBytes));
   const log = createLogger(definition.name);
   onShutdown(await initTracing(definition.name));
   const infra = await createInfra(process.env, { dataDir: config.DATA_DIR, service: definition.name, log });

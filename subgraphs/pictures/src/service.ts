@@ -12,6 +12,9 @@ import { resolvers } from './resolvers';
 /** The pictures subgraph: uploads, media serving, and (inline mode) the thumbnail worker. Wiring only. */
 export const picturesService: ServiceDefinition = {
   name: 'pictures',
+  // Uploads are base64 in a mutation (10 MiB of image is ~13.4 MiB of text): accept what the
+  // gateway accepts (its MAX_BODY_BYTES default).
+  maxBodyBytes: 15 * 1024 * 1024,
   start: (runtime) => startPictures(runtime, picturesSettings()),
 };
 

@@ -9,7 +9,9 @@ import type { Job, Worker, WorkerOptions } from '@agora/kit/jobs/port';
 import type { Notice } from '@agora/kit/notices/port';
 import { waitFor, codes } from '@agora/kit/testing';
 import type { Viewer } from '@agora/kit/viewer';
+import { MAX_BASE64_LENGTH } from '../src/domain/picture';
 import { THUMBNAIL_QUEUE } from '../src/jobs/thumbnails';
+import { picturesService } from '../src/service';
 import { PictureStore } from '../src/store/pictures';
 import { corruptPng, decompressionBomb, solidImage } from './images';
 import { PICTURE_FIELDS, startTestPictures, userViewer, type PictureJson, type TestPictures } from './harness';
@@ -433,5 +435,11 @@ describe('pictures subgraph', () => {
     );
     expect(res.data!._entities[0]).toMatchObject({ title: 'Referenced' });
     expect(res.data!._entities[1]).toBeNull();
+  });
+});
+
+describe('the pictures service run alone', () => {
+  it('accepts a request body that holds the largest upload (its base64 and the mutation around it)', () => {
+    expect(picturesService.maxBodyBytes).toBeGreaterThanOrEqual(MAX_BASE64_LENGTH + 64 * 1024);
   });
 });
