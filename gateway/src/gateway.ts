@@ -130,7 +130,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
   const trustProxy = options.trustProxy ?? false;
   const cache = options.cache ?? new MemoryCache();
-  const { fetcher, close: closeFetcher } = keepAliveFetcher();
+  const { fetcher, streamingFetcher, close: closeFetcher } = keepAliveFetcher();
   const usage = new UsageLog({ events: options.infra?.events, log, ...options.usageLog });
   // Unless told otherwise, Apollo Gateway probes cloud metadata endpoints (169.254.169.254)
   // and reports usage to Apollo: traffic nobody asked for, and first requests stalled behind it.
@@ -277,7 +277,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         subgraphUrls: Object.fromEntries(
           Object.entries(options.subgraphUrls).map(([n, urls]) => [n, [urls].flat()[0]!]),
         ),
-        fetcher,
+        fetcher: streamingFetcher,
         next: options.webRoot ? staticSite(options.webRoot) : undefined,
       }),
     ),
