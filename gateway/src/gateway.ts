@@ -32,6 +32,7 @@ import { remoteApiKeyVerifier, type ApiKeyVerifier } from './api-keys';
 import { clientAddress, forwardedFor } from './auth';
 import { authenticator, credentialsOf, type Authenticate, type Caller } from './callers';
 import { explorer } from './explorer';
+import { InFlightReads } from './dedupe';
 import { keepAliveFetcher } from './fetcher';
 import { withMediaProxy } from './media';
 import { ReplicaSet, replicaChecks, SubgraphClient } from './replicas';
@@ -114,6 +115,8 @@ export interface RunningGateway extends RunningHttpServer {
   responseCache?: ResponseCache;
   /** The API-call log (its stats: published, dropped, buffered). */
   usage: UsageLog;
+  /** Subgraph reads shared while in flight (stats: sent, shared, writes). */
+  reads: InFlightReads;
 }
 
 /**
@@ -130,7 +133,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
   const trustProxy = options.trustProxy ?? false;
   const cache = options.cache ?? new MemoryCache();
-  const { fetcher, close: closeFetcher } = keepAliveFetcher();
+  const { request: subgraphRequest, streamingFetcher, close: closeFetcher } = keepAliveFetcher();
+  // Identical concurrent subgraph reads share one request (never across a write: dedupe.ts).
+  const reads = new InFlightReads();
+  const fetcher = reads.wrap(subgraphRequest) as unknown as typeof fetch;
   const usage = new UsageLog({ events: options.infra?.events, log, ...options.usageLog });
   // Unless told otherwise, Apollo Gateway probes cloud metadata endpoints (169.254.169.254)
   // and reports usage to Apollo: traffic nobody asked for, and first requests stalled behind it.
@@ -223,7 +229,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const callers = new WeakMap<IncomingMessage, Caller>();
 
   const responseCache = responseCacheFor(options, gateway, (hash) => persisted.documents.get(hash));
-  if (responseCache) responseCache.onAnsweredHere = (request) => usage.describe(request);
+  if (responseCache) {
+    responseCache.onAnsweredHere = (request) => usage.describe(request);
+    // Its invalidation events announce writes made anywhere: reads begun after one share no earlier fetch.
+    const invalidate = responseCache.invalidate.bind(responseCache);
+    responseCache.invalidate = (tags, cooldownMs) => {
+      reads.bump();
+      return invalidate(tags, cooldownMs);
+    };
+  }
   const graphql: { handle?: ReturnType<typeof apolloHandler<GatewayContext>> } = {};
   let subscriptions: Subscriptions | undefined;
   const origin = (req: IncomingMessage) => ({
@@ -283,7 +297,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         subgraphUrls: Object.fromEntries(
           Object.entries(options.subgraphUrls).map(([n, urls]) => [n, [urls].flat()[0]!]),
         ),
-        fetcher,
+        fetcher: streamingFetcher,
         next: options.webRoot ? staticSite(options.webRoot) : undefined,
       }),
     ),
@@ -336,6 +350,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     graphqlUrl: `${http.url}/graphql`,
     responseCache,
     usage,
+    reads,
     close: async () => {
       await subscriptions?.close();
       await responseCache?.close();
