@@ -4,7 +4,6 @@
  * cache per RESPONSE_CACHE (on/off) and REDIS_URL (shared store), its events relayed by the
  * benchmark. Reports the cache's counters with its usage.
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startGateway } from '@agora/gateway/gateway';
 import { gatewayConfig } from '@agora/gateway/config';
@@ -17,7 +16,15 @@ import { RelayedEventLog } from './relay';
 
 async function main() {
   const urls = JSON.parse(process.env.SUBGRAPH_URLS!) as Record<string, string | string[]>;
-  const config = gatewayConfig({ ...process.env, DATABASE_URL: process.env.BENCH_DATABASE_URL });
+  // Like the baselines, no rate limit (the load comes from one address) and no cost ceiling
+  // (fed-deep costs more than the public one allows); the operation limits are still checked.
+  const config = gatewayConfig({
+    RATE_LIMITS: 'false',
+    MAX_COST_ANONYMOUS: '100000000',
+    MAX_COST_USER: '100000000',
+    ...process.env,
+    DATABASE_URL: process.env.BENCH_DATABASE_URL,
+  });
   let supergraphPath = config.SUPERGRAPH_PATH;
   if (process.env.SUPERGRAPH_SDL_FILE) supergraphPath = resolve(REPO_ROOT, process.env.SUPERGRAPH_SDL_FILE);
   const gateway = await startGateway({
@@ -31,9 +38,10 @@ async function main() {
     identify: process.env.AUTH_JWKS_URL ? tokenIdentifier(remoteKeys(process.env.AUTH_JWKS_URL)) : undefined,
     infra: { events: new RelayedEventLog(), notices: new MemoryNotices() },
     responseCache: config.responseCache,
+    limits: config.limits,
+    rateLimits: config.rateLimits,
   });
   serveChild({ url: gateway.graphqlUrl }, () => ({ ...(gateway.responseCache?.stats ?? {}) }));
 }
 
-void writeFileSync;
 main().catch(failChild);

@@ -232,11 +232,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   if (responseCache) {
     responseCache.onAnsweredHere = (request) => usage.describe(request);
     // Its invalidation events announce writes made anywhere: reads begun after one share no earlier fetch.
-    const invalidate = responseCache.invalidate.bind(responseCache);
-    responseCache.invalidate = (tags, cooldownMs) => {
-      reads.bump();
-      return invalidate(tags, cooldownMs);
-    };
+    responseCache.onInvalidate = () => reads.bump();
   }
   const graphql: { handle?: ReturnType<typeof apolloHandler<GatewayContext>> } = {};
   let subscriptions: Subscriptions | undefined;

@@ -83,6 +83,8 @@ export class ResponseCache {
 
   /** Told of each request answered here without Apollo (a hit, or another request's answer shared). */
   onAnsweredHere?: (request: { query: string; operationName?: string }) => void;
+  /** Told of each invalidation (a write made here or announced by an event), before it applies. */
+  onInvalidate?: () => void;
 
   constructor(private readonly options: ResponseCacheOptions) {
     this.ttlMs = options.ttlMs ?? 60_000;
@@ -136,6 +138,7 @@ export class ResponseCache {
 
   async invalidate(tags: string[], cooldownMs = 0): Promise<void> {
     this.stats.invalidations += 1;
+    this.onInvalidate?.();
     await this.options.store.invalidate(tags, cooldownMs);
   }
 
