@@ -36,6 +36,8 @@ async function main() {
     }
     if (message.type === 'stop') void stack.close().then(() => process.exit(0));
   });
+  // The benchmark is gone (it failed, or was killed): do not outlive it.
+  process.once('disconnect', () => void stack.close().then(() => process.exit(0)));
   send({ type: 'ready', graphqlUrl: stack.gateway.graphqlUrl });
 }
 
