@@ -107,8 +107,11 @@ describeWithService(['DATABASE_URL', 'AMQP_URL'], 'thumbnail workers on RabbitMQ
 
     const second = startWorker(env);
     workers.push(second.process);
-    await waitFor('READY by the second worker', async () => (await statusOf(id)) === 'READY', 30_000);
-    expect(second.logs().some((l) => l.msg === 'thumbnail ready' && l.pictureId === id)).toBe(true);
+    await waitFor('READY', async () => (await statusOf(id)) === 'READY', 30_000);
+    // By the second worker: its log line follows the row's update through a pipe, so wait for it.
+    await waitFor('the second worker to log it', () =>
+      second.logs().some((l) => l.msg === 'thumbnail ready' && l.pictureId === id),
+    );
     expect(await resources.blobs.exists(blobKey(id, 'thumbnail'))).toBe(true);
   }, 90_000);
 
