@@ -39,8 +39,9 @@ export function spawnTsx(entry: string, env: NodeJS.ProcessEnv = {}, options: { 
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => lines.push(line));
   }
+  // 'close', not 'exit': by then its output has been read to the end, so logs() holds its last lines.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.once('exit', (code, signal) => done({ code, signal })),
+    child.once('close', (code, signal) => done({ code, signal })),
   );
   const logs = () =>
     lines.flatMap((line) => {
