@@ -1,3 +1,4 @@
+import { metrics } from '@agora/kit/metrics';
 import { type ResponseHeaders, SubgraphResponse, type SubgraphRequestInit } from './fetcher';
 
 /**
@@ -70,6 +71,7 @@ export class InFlightReads {
       const joined = this.inFlight.get(key);
       if (joined && joined.epoch === this.epoch) {
         this.stats.shared += 1;
+        metrics.sharedReads.inc();
         return responseFrom(await joined.answer.catch(rethrowCopy));
       }
       this.stats.sent += 1;

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { metrics } from '@agora/kit/metrics';
 import { waitFor } from '@agora/kit/testing';
 import { InFlightReads, isQuery } from '../src/dedupe';
 import { keepAliveFetcher, type SubgraphRequestInit } from '../src/fetcher';
@@ -61,6 +62,7 @@ describe('in-flight deduplication of identical subgraph reads', () => {
   const arrived = (n: number) => waitFor(`${n} subgraph requests`, () => subgraph.received.length >= n);
 
   it('sends two concurrent identical queries once, and answers each caller its own copy', async () => {
+    const sharedBefore = (await metrics.sharedReads.get()).values[0]?.value ?? 0;
     const first = fetch(`${subgraph.url}/graphql`, post(QUERY, { 'x-request-id': 'a', traceparent: '00-a-01' }));
     await arrived(1);
     const second = fetch(`${subgraph.url}/graphql`, post(QUERY, { 'x-request-id': 'b', traceparent: '00-b-01' }));
@@ -68,6 +70,7 @@ describe('in-flight deduplication of identical subgraph reads', () => {
     const [a, b] = await Promise.all([first, second]);
     expect(subgraph.received).toHaveLength(1);
     expect(reads.stats).toEqual({ sent: 1, shared: 1, writes: 0 });
+    expect((await metrics.sharedReads.get()).values[0]?.value).toBe(sharedBefore + 1);
     const bodyA = (await a.json()) as { data: { panels: { title: string }[] } };
     bodyA.data.panels[0]!.title = 'changed by the first caller';
     expect(await b.json()).toEqual({ data: { panels: [{ id: '1', title: `v${version}` }] } });

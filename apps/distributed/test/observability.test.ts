@@ -211,6 +211,7 @@ describeWithService(
           'agora_subgraph_fetches_total',
           'agora_subgraph_fetch_duration_seconds',
           'agora_subgraph_retries_total',
+          'agora_subgraph_reads_shared_total',
           'agora_subgraph_replica_ejections_total',
           'agora_subgraph_replicas_healthy',
           'agora_subscriptions_open',

@@ -55,6 +55,11 @@ export const metrics = {
     labelNames: ['subgraph'] as const,
     registers: [registry],
   }),
+  sharedReads: new Counter({
+    name: 'agora_subgraph_reads_shared_total',
+    help: 'Gateway reads answered by an identical read already in flight to the same subgraph (no request of their own)',
+    registers: [registry],
+  }),
   replicaEjections: new Counter({
     name: 'agora_subgraph_replica_ejections_total',
     help: 'Replicas taken out of turn after a connection error or 502/503/504, by subgraph',
