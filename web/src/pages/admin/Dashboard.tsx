@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { graphql } from '../../__generated__';
 import type { AdminUsageQuery, AdminUsageUpdatedSubscription } from '../../__generated__/graphql';
@@ -340,64 +340,69 @@ function Bar({ share }: { share: number }) {
   );
 }
 
+/** One row of a "top" table: a name (with a detail beside it) and its calls, errors and p95. */
+interface TopRow {
+  key: string;
+  name: ReactNode;
+  detail?: string | null;
+  count: number;
+  errors: number;
+  /** Shown beside the errors when given (and there are some). */
+  errorRate?: number;
+  p95Ms: Usage['byOperation'][number]['p95Ms'];
+}
+
 function TopOperations({ operations }: { operations: Usage['byOperation'] }) {
-  const max = Math.max(1, ...operations.map((o) => o.count));
   return (
-    <section className="card" aria-labelledby="top-operations">
-      <h2 id="top-operations">Top operations</h2>
-      {operations.length === 0 ? (
-        <p className="notice">No operations in this range.</p>
-      ) : (
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">Operation</th>
-              <th scope="col" className="num">
-                Calls
-              </th>
-              <th scope="col" className="num">
-                Errors
-              </th>
-              <th scope="col" className="num">
-                p95
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {operations.map((o) => (
-              <tr key={`${o.type ?? ''}:${o.name ?? ''}`}>
-                <th scope="row">
-                  {o.name ?? <i>Anonymous</i>}
-                  {o.type && <span className="call-meta"> {o.type}</span>}
-                  <Bar share={o.count / max} />
-                </th>
-                <td className="num">{formatCount(o.count)}</td>
-                <td className="num">
-                  {formatCount(o.errors)}
-                  {o.errors > 0 && <span className="call-meta"> ({formatPercent(o.errorRate)})</span>}
-                </td>
-                <td className="num">{formatMs(o.p95Ms)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <TopTable
+      id="top-operations"
+      title="Top operations"
+      column="Operation"
+      empty="No operations in this range."
+      rows={operations.map((o) => ({
+        key: `${o.type ?? ''}:${o.name ?? ''}`,
+        name: o.name ?? <i>Anonymous</i>,
+        detail: o.type,
+        count: o.count,
+        errors: o.errors,
+        errorRate: o.errorRate,
+        p95Ms: o.p95Ms,
+      }))}
+    />
   );
 }
 
 function TopClients({ clients }: { clients: Usage['byClient'] }) {
-  const max = Math.max(1, ...clients.map((c) => c.count));
   return (
-    <section className="card" aria-labelledby="top-clients">
-      <h2 id="top-clients">Top clients</h2>
-      {clients.length === 0 ? (
-        <p className="notice">No clients in this range.</p>
+    <TopTable
+      id="top-clients"
+      title="Top clients"
+      column="Client"
+      empty="No clients in this range."
+      rows={clients.map((c) => ({
+        key: `${c.name ?? ''}@${c.version ?? ''}`,
+        name: c.name ?? <i>Unnamed</i>,
+        detail: c.version,
+        count: c.count,
+        errors: c.errors,
+        p95Ms: c.p95Ms,
+      }))}
+    />
+  );
+}
+
+function TopTable(props: { id: string; title: string; column: string; empty: string; rows: TopRow[] }) {
+  const max = Math.max(1, ...props.rows.map((r) => r.count));
+  return (
+    <section className="card" aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.title}</h2>
+      {props.rows.length === 0 ? (
+        <p className="notice">{props.empty}</p>
       ) : (
         <table className="data-table">
           <thead>
             <tr>
-              <th scope="col">Client</th>
+              <th scope="col">{props.column}</th>
               <th scope="col" className="num">
                 Calls
               </th>
@@ -410,16 +415,21 @@ function TopClients({ clients }: { clients: Usage['byClient'] }) {
             </tr>
           </thead>
           <tbody>
-            {clients.map((c) => (
-              <tr key={`${c.name ?? ''}@${c.version ?? ''}`}>
+            {props.rows.map((r) => (
+              <tr key={r.key}>
                 <th scope="row">
-                  {c.name ?? <i>Unnamed</i>}
-                  {c.version && <span className="call-meta"> {c.version}</span>}
-                  <Bar share={c.count / max} />
+                  {r.name}
+                  {r.detail && <span className="call-meta"> {r.detail}</span>}
+                  <Bar share={r.count / max} />
                 </th>
-                <td className="num">{formatCount(c.count)}</td>
-                <td className="num">{formatCount(c.errors)}</td>
-                <td className="num">{formatMs(c.p95Ms)}</td>
+                <td className="num">{formatCount(r.count)}</td>
+                <td className="num">
+                  {formatCount(r.errors)}
+                  {r.errorRate !== undefined && r.errors > 0 && (
+                    <span className="call-meta"> ({formatPercent(r.errorRate)})</span>
+                  )}
+                </td>
+                <td className="num">{formatMs(r.p95Ms)}</td>
               </tr>
             ))}
           </tbody>
